@@ -1,0 +1,119 @@
+"""Activation functions: values, derivatives, saturation, weight and bias, softmax, depth."""
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from engine.activations import ACTIVATIONS, chain_gradients, saturation_mask, softmax
+from ui import controls
+from ui.page import Claim, metric_row, topic_page
+from ui.theme import PALETTE, TEMPLATE, figure, show
+
+X = np.linspace(-6, 6, 601)
+SATURATION = 0.05
+NAMES = list(ACTIVATIONS)
+MAX_LOGITS = 12
+
+
+def parse_logits(text: str) -> np.ndarray:
+    """Comma-separated numbers → array; ValueError naming ``logits`` when the text is not that."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not 2 <= len(parts) <= MAX_LOGITS:
+        raise ValueError(f"logits: enter between 2 and {MAX_LOGITS} comma-separated numbers")
+    try:
+        values = np.array([float(p) for p in parts])
+    except ValueError:
+        raise ValueError("logits: every entry must be a number, e.g. 2, 1, 0.1") from None
+    if not np.all(np.isfinite(values)) or np.abs(values).max() > 1000:
+        raise ValueError("logits: use finite numbers between −1000 and 1000")
+    return values
+
+
+def zones(mask):
+    """(start, end) x-intervals where ``mask`` is True."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(int), 0]))
+    return [(X[a], X[b - 1]) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def curves_figure(chosen, weight, bias):
+    fig = make_subplots(1, 2, subplot_titles=("f(w·x + b)", "d/dx f(w·x + b) = w·f′(w·x + b)"), horizontal_spacing=0.08)
+    z = weight * X + bias
+    for name in chosen:
+        act, color = ACTIVATIONS[name], PALETTE[NAMES.index(name) % len(PALETTE)]
+        fig.add_trace(go.Scatter(x=X, y=act.f(z), name=act.label, line=dict(color=color, width=3), legendgroup=name), 1, 1)
+        fig.add_trace(go.Scatter(x=X, y=weight * act.df(z), name=act.label, showlegend=False,
+                                 line=dict(color=color, width=3), legendgroup=name), 1, 2)
+        for start, end in zones(saturation_mask(name, z, SATURATION)):
+            fig.add_vrect(x0=start, x1=end, fillcolor=color, opacity=0.08, line_width=0, row=1, col=2)
+    fig.update_layout(template=TEMPLATE, height=430, margin=dict(t=70))
+    fig.update_yaxes(range=[-2.2, 3.2], row=1, col=1)
+    fig.update_yaxes(range=[-0.6, 1.6] if abs(weight) <= 1.2 else None, row=1, col=2)
+    fig.update_xaxes(title_text="x")
+    return fig
+
+
+def play():
+    controls_col, charts_col = st.columns([1, 3], gap="large")
+    with controls_col:
+        chosen = controls.multichoice("Activations", "act_show", NAMES, ["sigmoid", "tanh", "relu"],
+                                      format_func=lambda n: ACTIVATIONS[n].label)
+        weight = controls.slider("Weight w (scales the input)", "act_w", -3.0, 3.0, 1.0, 0.1)
+        bias = controls.slider("Bias b (shifts the input)", "act_b", -5.0, 5.0, 0.0, 0.1,
+                               help="The neuron computes f(w·x + b): the bias moves the curve left/right, "
+                                    "so the neuron can fire at an input other than 0.")
+        depth = controls.slider("Layers for the gradient chart", "act_depth", 1, 50, 20)
+    if not chosen:
+        st.info("Pick at least one activation to draw.")
+        return []
+    with charts_col:
+        show(curves_figure(chosen, weight, bias), "act_curves")
+        st.caption(f"Shaded: saturation zones, where |f′| < {SATURATION} and almost no gradient flows back. "
+                   f"The boundary moves to x = −b/w when you change the bias.")
+
+    st.subheader("Gradient surviving n layers")
+    st.caption(f"A chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5; the chain rule multiplies one w·f′ per layer.")
+    fig = figure("|∂h_n / ∂h₀| against depth (log scale)", height=380)
+    finals = {}
+    for name in chosen:
+        grads = chain_gradients(name, depth, weight, bias, 0.5)
+        finals[name] = grads[-1]
+        fig.add_trace(go.Scatter(x=np.arange(1, depth + 1), y=np.maximum(grads, 1e-300), mode="lines+markers",
+                                 name=ACTIVATIONS[name].label, line=dict(color=PALETTE[NAMES.index(name)], width=3)))
+    fig.update_yaxes(type="log", exponentformat="power", title="gradient magnitude")
+    fig.update_xaxes(title="layers n")
+    show(fig, "act_depth_chart")
+
+    st.subheader("Softmax and temperature")
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        logits_text = controls.text("Logits (comma-separated)", "act_logits", "2, 1, 0.1, -1")
+        temperature = controls.log_slider("Temperature T", "act_T", controls.powers_of_ten(-2, 2), 1.0)
+    logits = parse_logits(logits_text)
+    probs = softmax(logits, temperature)
+    with right:
+        fig = figure(f"softmax(z / T) at T = {temperature:g}", height=320)
+        labels = [f"class {i + 1} (z={v:g})" for i, v in enumerate(logits)]
+        fig.add_trace(go.Bar(x=labels, y=probs, marker_color=PALETTE[0], text=[f"{p:.3f}" for p in probs],
+                             textposition="outside"))
+        fig.update_yaxes(range=[0, 1.15], title="probability")
+        show(fig, "act_softmax")
+    entropy = float(-(probs * np.log2(np.clip(probs, 1e-300, 1))).sum())
+    metric_row({"largest probability": f"{probs.max():.3f}", "entropy (bits)": f"{entropy:.2f}",
+                "uniform would be": f"{np.log2(len(probs)):.2f} bits"})
+
+    sigmoid_max = float(ACTIVATIONS["sigmoid"].df(X).max())
+    relu = chain_gradients("relu", depth, weight, bias, 0.5)[-1]
+    sigmoid = chain_gradients("sigmoid", depth, weight, bias, 0.5)[-1]
+    return [
+        Claim("Sigmoid's derivative never exceeds 0.25, so each sigmoid layer shrinks the gradient by at least 4× "
+              "unless the weights are larger than 4.",
+              f"max σ′(x) on the chart = {sigmoid_max:.4f}; through {depth} layers with w = {weight:g}, "
+              f"the gradient is {sigmoid:.2e}", sigmoid_max <= 0.25 + 1e-12),
+        Claim("ReLU does not suffer from vanishing gradients.",
+              f"through {depth} ReLU layers with w = {weight:g}, b = {bias:g}: gradient = {relu:.3g}"
+              + (" — the units died (input ≤ 0), so exactly nothing flows back" if relu == 0 else ""),
+              bool(0.5 < relu < 2.0)),
+    ]
+
+
+topic_page("activations", play)

@@ -1,0 +1,155 @@
+"""CNN output size: the formula with numbers substituted, a sliding-window grid, and layer stacks."""
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from engine.cnn import PRESETS, conv_breakdown, stack_shapes
+from ui import controls
+from ui.page import Claim, metric_row, topic_page
+from ui.theme import TEMPLATE, figure, show
+
+PRESET_IDS = {"lenet": "LeNet-5", "alexnet": "AlexNet (first layers)", "vgg": "VGG block", "resnet": "ResNet stem"}
+CELL = {"padding": 0, "input": 1, "unused": 2, "window": 3, "centre": 4}
+COLORS = ["#E5E7EB", "#BFDBFE", "#FCA5A5", "#F59E0B", "#B45309"]
+LAYER_COLUMNS = ["type", "out_channels", "kernel", "stride", "padding", "dilation"]
+
+
+def window_grid(b, row, col):
+    """Codes for every cell of the padded input: padding, input, never used, or under the window."""
+    n = b.padded
+    grid = np.full((n, n), CELL["input"])
+    grid[:b.padding, :] = grid[n - b.padding:, :] = CELL["padding"]
+    grid[:, :b.padding] = grid[:, n - b.padding:] = CELL["padding"]
+    if b.remainder:
+        grid[n - b.remainder:, :] = np.where(grid[n - b.remainder:, :] == CELL["input"], CELL["unused"], grid[n - b.remainder:, :])
+        grid[:, n - b.remainder:] = np.where(grid[:, n - b.remainder:] == CELL["input"], CELL["unused"], grid[:, n - b.remainder:])
+    taps = row * b.stride + np.arange(b.kernel) * b.dilation, col * b.stride + np.arange(b.kernel) * b.dilation
+    grid[np.ix_(*taps)] = CELL["window"]
+    return grid
+
+
+def grid_figure(grid, title, highlight=None):
+    n = grid.shape[0]
+    scale = [[i / 4, COLORS[i]] for i in range(5)]
+    fig = figure(title, height=420)
+    fig.add_trace(go.Heatmap(z=grid, zmin=0, zmax=4, colorscale=[[p, c] for p, c in scale], showscale=False,
+                             xgap=2, ygap=2, hoverinfo="skip"))
+    if highlight is not None:
+        fig.add_shape(type="rect", x0=highlight[1] - 0.5, x1=highlight[1] + 0.5, y0=highlight[0] - 0.5,
+                      y1=highlight[0] + 0.5, line=dict(color="#B45309", width=4))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False, showticklabels=n <= 20)
+    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=n <= 20, side="top")
+    return fig
+
+
+def apply_preset():
+    """When the preset changes, load its input shape into the (URL-bound) shape fields."""
+    channels, height, width = PRESETS[PRESET_IDS[st.session_state.cnn_preset]][0]
+    st.session_state.cnn_in_c, st.session_state.cnn_in_h, st.session_state.cnn_in_w = channels, height, width
+
+
+def calculator():
+    st.subheader("One convolution, one axis")
+    controls_col, grid_col, out_col = st.columns([1.1, 2, 1.3], gap="large")
+    with controls_col:
+        size = controls.slider("Input size W", "cnn_W", 1, 32, 7)
+        kernel = controls.slider("Kernel K", "cnn_K", 1, 11, 3)
+        padding = controls.slider("Padding P", "cnn_P", 0, 5, 0)
+        stride = controls.slider("Stride S", "cnn_S", 1, 5, 1)
+        dilation = controls.slider("Dilation D", "cnn_D", 1, 4, 1)
+    try:
+        b = conv_breakdown(size, kernel, padding, stride, dilation)
+    except ValueError as error:
+        with grid_col:
+            st.error(f"Nothing fits: {error}", icon="🚫")
+        return None
+    with controls_col:
+        row = controls.slider("Output row", "cnn_row", 0, 31, 0, help="Which output cell's window to draw.")
+        col = controls.slider("Output column", "cnn_col", 0, 31, 0)
+        row, col = min(row, b.output - 1), min(col, b.output - 1)
+    with grid_col:
+        show(grid_figure(window_grid(b, row, col), f"Padded input {b.padded}×{b.padded}: window for output ({row}, {col})"), "cnn_grid")
+        st.caption("🟦 input · ⬜ padding · 🟧 kernel taps for the chosen output cell"
+                   + (" · 🟥 input the stride never reaches" if b.remainder else ""))
+    with out_col:
+        output = np.zeros((b.output, b.output), dtype=int) + CELL["input"]
+        show(grid_figure(output, f"Output {b.output}×{b.output}", highlight=(row, col)), "cnn_out")
+    st.latex(r"O=\left\lfloor\frac{W+2P-D(K-1)-1}{S}\right\rfloor+1"
+             rf"=\left\lfloor\frac{{{size}+2\cdot{padding}-{dilation}\cdot({kernel}-1)-1}}{{{stride}}}\right\rfloor+1"
+             rf"=\left\lfloor\frac{{{b.numerator}}}{{{stride}}}\right\rfloor+1={b.output}")
+    metric_row({"output size": f"{b.output}", "kernel span D(K−1)+1": f"{b.span}", "padded input": f"{b.padded}",
+                "cells left over": f"{b.remainder}"})
+    if b.remainder:
+        st.info(f"The stride does not divide evenly: {b.numerator} mod {stride} = {b.remainder}, so the last "
+                f"{b.remainder} row(s) and column(s) of the padded input are never under any window and the "
+                f"formula rounds down. Frameworks silently drop them.", icon="✂️")
+    return b
+
+
+def stack():
+    st.subheader("Shapes through a stack of layers")
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        preset = st.selectbox("Preset", list(PRESET_IDS), key="cnn_preset", format_func=PRESET_IDS.get,
+                              on_change=apply_preset, bind="query-params")
+        st.session_state.setdefault("cnn_in_c", PRESETS[PRESET_IDS[preset]][0][0])
+        st.session_state.setdefault("cnn_in_h", PRESETS[PRESET_IDS[preset]][0][1])
+        st.session_state.setdefault("cnn_in_w", PRESETS[PRESET_IDS[preset]][0][2])
+        channels = st.number_input("Input channels C", 1, 2048, key="cnn_in_c", bind="query-params")
+        height = st.number_input("Input height H", 1, 1024, key="cnn_in_h", bind="query-params")
+        width = st.number_input("Input width W", 1, 1024, key="cnn_in_w", bind="query-params")
+    with right:
+        st.caption("Edit any cell, or add and delete rows. Types: conv, maxpool, avgpool.")
+        table = st.data_editor(
+            pd.DataFrame(PRESETS[PRESET_IDS[preset]][1]).reindex(columns=LAYER_COLUMNS),
+            key=f"cnn_layers_{preset}", num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={"type": st.column_config.SelectboxColumn("type", options=["conv", "maxpool", "avgpool"], required=True),
+                           **{c: st.column_config.NumberColumn(c, min_value=0 if c == "padding" else 1, max_value=4096, step=1)
+                              for c in LAYER_COLUMNS[1:]}})
+    layers = [{k: v for k, v in row.items() if not (isinstance(v, float) and np.isnan(v)) and v is not None}
+              for row in table.to_dict("records")]
+    try:
+        shapes = stack_shapes((channels, height, width), layers)
+    except ValueError as error:
+        st.error(f"This stack does not work: {error}", icon="🚫")
+        return None
+    rows = [{"layer": s.label, "input (C, H, W)": str(s.in_shape), "output (C, H, W)": str(s.out_shape),
+             "parameters": f"{s.params:,}", "receptive field": f"{s.receptive_field}×{s.receptive_field}",
+             "note": "stride drops edge cells" if s.uneven else ""} for s in shapes]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if shapes:
+        fig = figure("Feature-map side length and channels through the stack", height=340)
+        labels = ["input"] + [s.label for s in shapes]
+        fig.add_trace(go.Bar(x=labels, y=[height] + [s.out_shape[1] for s in shapes], name="height H", marker_color="#0072B2"))
+        fig.add_trace(go.Scatter(x=labels, y=[channels] + [s.out_shape[0] for s in shapes], name="channels C",
+                                 yaxis="y2", mode="lines+markers", line=dict(color="#E69F00", width=3)))
+        fig.update_layout(yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False))
+        show(fig, "cnn_stack_chart")
+        metric_row({"total parameters": f"{sum(s.params for s in shapes):,}",
+                    "final receptive field": f"{shapes[-1].receptive_field} px"})
+    return channels
+
+
+def play():
+    b = calculator()
+    channels = stack()
+    claims = []
+    if b is not None:
+        notes_formula = (b.size - b.kernel + 2 * b.padding) / b.stride + 1
+        claims.append(Claim("The output size is (W − K + 2P)/S + 1.",
+                            f"that formula gives {notes_formula:g}; the true size is {b.output}"
+                            + (" (it ignores dilation)" if b.dilation > 1 else "")
+                            + (" (it must be floored)" if not float(notes_formula).is_integer() else ""),
+                            notes_formula == b.output))
+    if channels:
+        two = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 3, "out_channels": channels, "padding": 1}] * 2)
+        one = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 5, "out_channels": channels, "padding": 2}])
+        p2, p1 = sum(s.params for s in two), one[0].params
+        claims.append(Claim("Two stacked 3×3 convolutions see as much as one 5×5 with fewer parameters (VGG's idea).",
+                            f"with C = {channels}: receptive fields {two[-1].receptive_field} vs {one[0].receptive_field}; "
+                            f"parameters {p2:,} vs {p1:,}", two[-1].receptive_field == one[0].receptive_field and p2 < p1))
+    return claims
+
+
+topic_page("cnn_output_size", play)

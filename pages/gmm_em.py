@@ -1,0 +1,120 @@
+"""EM for Gaussian mixtures: E-steps colour points by responsibility, M-steps move the ellipses."""
+import warnings
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+from sklearn.mixture import GaussianMixture
+
+from engine import clustering
+from engine.datasets import clustering_2d
+from ui.page import Claim, metric_row, topic_page
+from ui.steps import add_play, cluster_data_controls, label_colors, mixed_colors, step_slider
+from ui.theme import PALETTE, figure, mark_x, show, square_axes
+
+KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
+             "E": "E-step: each point's responsibilities recomputed (colours blend where components overlap)",
+             "M": "M-step: weights, means and covariances re-estimated from the responsibilities (ellipses move)"}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run(dataset, k_true, k, seed):
+    X, truth = clustering_2d(dataset, 300, k_true, random_state=seed)
+    steps = clustering.gmm_em_steps(X, k, max_iter=100, random_state=seed)
+    kmeans_labels = clustering.kmeans_steps(X, k, random_state=seed)[-1].labels
+    init = clustering.gmm_initial(X, k, random_state=seed)
+    iterations = steps[-1].iteration
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = GaussianMixture(k, weights_init=init[0], means_init=init[1], precisions_init=np.linalg.inv(init[2]),
+                                    max_iter=iterations, tol=0, reg_covar=clustering.REG_COVAR).fit(X)
+    return X, truth, steps, kmeans_labels, float(np.abs(reference.means_ - steps[-1].means).max())
+
+
+def frame_traces(X, step):
+    colors = mixed_colors(step.responsibilities) if step.kind != "init" else ["#9CA3AF"] * len(X)
+    traces = [go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
+                         marker=dict(size=8, color=colors, line=dict(width=0.5, color="white")))]
+    for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
+        for n_std, dash in ((1.0, "solid"), (2.0, "dot")):
+            outline = clustering.ellipse(mean, cov, n_std)
+            traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", showlegend=n_std == 1.0,
+                                     name=f"component {j + 1} (π = {weight:.2f})",
+                                     line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))
+    traces.append(go.Scatter(x=step.means[:, 0], y=step.means[:, 1], mode="markers", showlegend=False, name="means",
+                             marker=dict(symbol="x", size=16, color="#111827")))
+    return traces
+
+
+def title(step, index):
+    return f"EM step {index} ({step.kind}), mean log-likelihood {step.log_likelihood:.3f}"
+
+
+def em_figure(X, steps, index):
+    fig = figure(title(steps[index], index), height=560)
+    fig.add_traces(frame_traces(X, steps[index]))
+    frames = [go.Frame(data=frame_traces(X, s), name=str(i), layout=dict(title_text=title(s, i)))
+              for i, s in enumerate(steps)]
+    pad = 1.0
+    fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
+    fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
+    return square_axes(add_play(fig, frames, index, duration_ms=400))
+
+
+def likelihood_figure(steps, index):
+    fig = figure("Mean log-likelihood per sample", height=300)
+    fig.add_trace(go.Scatter(x=np.arange(len(steps)), y=[s.log_likelihood for s in steps], mode="lines+markers",
+                             line=dict(color=PALETTE[0], width=3), showlegend=False))
+    mark_x(fig, index, f"step {index}")
+    fig.update_xaxes(title="step")
+    return fig
+
+
+def comparison_figure(X, labels, name, score):
+    fig = figure(f"{name}: agreement with truth (ARI) {score:.2f}", height=300)
+    fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
+                             marker=dict(size=6, color=label_colors(labels))))
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    return square_axes(fig)
+
+
+def play():
+    controls_col, chart_col, side_col = st.columns([1, 2.2, 1.5], gap="medium")
+    with controls_col:
+        dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
+    X, truth, steps, kmeans_labels, sklearn_gap = run(dataset, k_true, k, seed)
+    with controls_col:
+        index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
+    with chart_col:
+        show(em_figure(X, steps, index), "em_steps")
+    em_labels = steps[-1].responsibilities.argmax(axis=1)
+    km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
+    with side_col:
+        metric_row({"iterations": f"{steps[-1].iteration}", "log-likelihood": f"{steps[index].log_likelihood:.3f}"})
+        show(likelihood_figure(steps, index), "em_loglik")
+    st.subheader("K-means vs the mixture on the same data")
+    left, right = st.columns(2)
+    with left:
+        show(comparison_figure(X, kmeans_labels, "K-means", km_score), "em_vs_kmeans")
+    with right:
+        show(comparison_figure(X, em_labels, "Gaussian mixture (EM)", em_score), "em_vs_gmm")
+
+    log_likelihoods = np.array([s.log_likelihood for s in steps])
+    return [
+        Claim("EM never decreases the likelihood: each E-step and M-step can only raise it or leave it.",
+              f"smallest change between steps: {np.diff(log_likelihoods).min(initial=0.0):+.2e} "
+              f"over {len(steps) - 1} steps", bool(np.all(np.diff(log_likelihoods) >= -1e-9))),
+        Claim("Where K-means fails — elongated or unequal clusters — a full-covariance mixture succeeds.",
+              f"adjusted Rand index against the true groups: K-means {km_score:.2f}, mixture {em_score:.2f}"
+              + (" (round clusters: both do well, try stretched clusters)" if dataset == "blobs" else ""),
+              em_score > km_score + 0.05),
+        Claim("These hand-written steps are the EM algorithm: scikit-learn's GaussianMixture from the same start "
+              "and for the same number of iterations lands on the same means.",
+              f"largest difference in any mean coordinate: {sklearn_gap:.1e}", sklearn_gap < 1e-6),
+    ]
+
+
+topic_page("gmm_em", play)

@@ -1,0 +1,1 @@
+"""What pages share: the topic catalog, the page scaffold, bound controls and Plotly helpers."""

@@ -1,0 +1,70 @@
+"""The single list of topics: navigation, the home page and the tests all read it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    section: str
+    icon: str
+    summary: str
+
+    @property
+    def page_path(self) -> str:
+        """Path of the page script, relative to the repository root (what st.Page and AppTest take)."""
+        return f"pages/{self.slug}.py"
+
+    @property
+    def notes_path(self) -> Path:
+        return ROOT / "assets" / "notes" / f"{self.slug}.md"
+
+
+SECTIONS = (
+    "Evaluating classifiers",
+    "Model complexity",
+    "Linear models & SVM",
+    "Unsupervised",
+    "Neural network basics",
+    "Convolutional networks",
+)
+
+TOPICS: tuple[Topic, ...] = (
+    Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", "📈",
+          "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
+    Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", "🎯",
+          "Fit hundreds of polynomials and split their error into bias², variance and noise."),
+    Topic("svm", "Support vector machines", "Linear models & SVM", "🛡️",
+          "Margins, support vectors, C and kernels — and the 3-D lift that makes circles separable."),
+    Topic("kmeans", "K-means", "Unsupervised", "🎲",
+          "Step through assign and update, try bad starts, and read the elbow."),
+    Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", "🫧",
+          "Watch E-steps colour points and M-steps move ellipses; see where K-means fails."),
+    Topic("activations", "Activation functions", "Neural network basics", "⚡",
+          "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
+    Topic("cnn_output_size", "CNN output size", "Convolutional networks", "🧮",
+          "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
+)
+
+_BY_SLUG = {topic.slug: topic for topic in TOPICS}
+
+
+def by_slug(slug: str) -> Topic:
+    return _BY_SLUG[slug]
+
+
+def by_section() -> dict[str, list[Topic]]:
+    """Topics grouped by section, sections in teaching order, empty sections left out."""
+    grouped = {section: [t for t in TOPICS if t.section == section] for section in SECTIONS}
+    return {section: topics for section, topics in grouped.items() if topics}
+
+
+def search(query: str) -> list[Topic]:
+    """Topics whose title, summary or section contains every word of ``query`` (case-insensitive)."""
+    words = query.lower().split()
+    return [t for t in TOPICS if all(w in f"{t.title} {t.summary} {t.section}".lower() for w in words)]

@@ -1,0 +1,51 @@
+"""Controls bound to the URL: every widget has a key and ``bind="query-params"``.
+
+Keys are short and prefixed by the page (``svm_C``) so a shared link reads well and two pages
+never share a widget state. Streamlit drops URL values that are not valid for the widget.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+BIND = "query-params"
+
+
+def slider(label, key, min_value, max_value, value, step=None, help=None, **kwargs):
+    return st.slider(label, min_value, max_value, value, step, key=key, help=help, bind=BIND, **kwargs)
+
+
+def choice(label, key, options, index=0, help=None, format_func=str, horizontal=False):
+    """A segmented control when the options are few and short, a select box otherwise."""
+    if horizontal:
+        return st.segmented_control(label, options, default=options[index], key=key, help=help,
+                                    format_func=format_func, bind=BIND, required=True)
+    return st.selectbox(label, options, index=index, key=key, help=help, format_func=format_func, bind=BIND)
+
+
+def log_slider(label, key, options, value, help=None):
+    """A slider over values spaced by powers of ten (C, γ, learning rates)."""
+    return st.select_slider(label, options=options, value=value, key=key, help=help,
+                            format_func=lambda v: f"{v:g}", bind=BIND)
+
+
+def multichoice(label, key, options, default, help=None, format_func=str):
+    return st.multiselect(label, options, default=default, key=key, help=help, format_func=format_func, bind=BIND)
+
+
+def toggle(label, key, value=False, help=None):
+    return st.toggle(label, value=value, key=key, help=help, bind=BIND)
+
+
+def number(label, key, min_value, max_value, value, step=None, help=None):
+    return st.number_input(label, min_value, max_value, value, step, key=key, help=help, bind=BIND)
+
+
+def text(label, key, value, help=None, max_chars=200):
+    return st.text_input(label, value=value, key=key, help=help, max_chars=max_chars, bind=BIND)
+
+
+def powers_of_ten(low_exp: int, high_exp: int, per_decade: int = 3) -> list[float]:
+    """Round values from 10^low to 10^high, ``per_decade`` per decade (1, 2, 5 when 3)."""
+    mantissas = {1: (1,), 2: (1, 3), 3: (1, 2, 5)}[per_decade]
+    values = [float(f"{m}e{e}") for e in range(low_exp, high_exp) for m in mantissas]
+    return values + [float(f"1e{high_exp}")]

@@ -1,0 +1,60 @@
+"""Shared pieces of the step-by-step pages (K-means, EM): clustering controls, colours, Play animation."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from engine.datasets import CLUSTERING
+from ui import controls
+from ui.theme import PALETTE
+
+DATASET_LABELS = {"blobs": "round blobs", "uneven": "uneven sizes", "stretched": "stretched clusters"}
+
+
+def cluster_data_controls(prefix: str, default_dataset: str = "blobs"):
+    """Data set, true cluster count, k and seed, bound to the URL under ``prefix``."""
+    dataset = controls.choice("Data set", f"{prefix}_data", list(CLUSTERING), index=list(CLUSTERING).index(default_dataset),
+                              format_func=DATASET_LABELS.get)
+    k_true = controls.slider("Clusters in the data", f"{prefix}_ktrue", 2, 6, 3)
+    k = controls.slider("k (clusters to fit)", f"{prefix}_k", 1, 8, 3)
+    seed = controls.slider("Seed", f"{prefix}_seed", 0, 20, 0)
+    return dataset, k_true, k, seed
+
+
+def step_slider(prefix: str, labels: list[str]) -> int:
+    """A slider over the recorded half-steps, captioned with what the chosen step did."""
+    index = controls.slider("Step", f"{prefix}_step", 0, len(labels) - 1, 0,
+                            help="Each step is one half of an iteration. Press ▶ on the chart to animate.")
+    st.caption(f"Step {index} of {len(labels) - 1}: {labels[index]}")
+    return index
+
+
+def label_colors(labels) -> np.ndarray:
+    return np.array(PALETTE)[np.asarray(labels) % len(PALETTE)]
+
+
+def mixed_colors(responsibilities) -> list[str]:
+    """Each point's colour blended from the cluster colours by its responsibilities (soft assignment)."""
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in PALETTE[:responsibilities.shape[1]]])
+    mixed = responsibilities @ rgb
+    return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in mixed]
+
+
+def add_play(fig: go.Figure, frames: list[go.Frame], start: int, duration_ms: int = 600) -> go.Figure:
+    """Attach ``frames`` with a ▶ / ⏸ button and a frame slider, starting at frame ``start``."""
+    fig.frames = frames
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.08, xanchor="left", yanchor="top",
+                          showactive=False, buttons=[
+                              dict(label="▶ Play", method="animate",
+                                   args=[None, dict(frame=dict(duration=duration_ms, redraw=True), fromcurrent=True,
+                                                    transition=dict(duration=0))]),
+                              dict(label="⏸ Pause", method="animate",
+                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
+        sliders=[dict(active=start, x=0.18, y=-0.05, len=0.82, currentvalue=dict(prefix="frame "), pad=dict(t=0),
+                      steps=[dict(label=f.name, method="animate",
+                                  args=[[f.name], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
+                             for f in frames])])
+    fig.update_layout(margin=dict(b=90))
+    return fig

@@ -1,0 +1,63 @@
+"""Plotly theme and the figure helpers used by more than one page.
+
+Large fonts and a colour-blind-safe palette (Okabe–Ito) so charts read on a classroom projector.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+NEGATIVE, POSITIVE = "#0072B2", "#D55E00"
+GOOD, BAD, MUTED = "#009E73", "#D55E00", "#9AA0A6"
+
+pio.templates["playground"] = go.layout.Template(layout=go.Layout(
+    font=dict(size=15, family="Inter, Segoe UI, Helvetica, Arial, sans-serif", color="#1f2937"),
+    colorway=PALETTE, paper_bgcolor="white", plot_bgcolor="white",
+    xaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", linecolor="#9CA3AF", ticks="outside"),
+    yaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", linecolor="#9CA3AF", ticks="outside"),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, bgcolor="rgba(255,255,255,0.6)"),
+    margin=dict(l=10, r=10, t=50, b=10), hoverlabel=dict(font_size=14),
+))
+TEMPLATE = "playground"
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {"scale": 2}}
+
+
+def figure(title: str = "", height: int = 420, **layout) -> go.Figure:
+    """An empty figure in the playground's theme."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title=dict(text=title, x=0, font_size=17), height=height, **layout)
+    return fig
+
+
+def show(fig: go.Figure, key: str) -> None:
+    """Draw a figure with the playground's theme (not Streamlit's) and a slim mode bar."""
+    st.plotly_chart(fig, key=key, theme=None, config=CONFIG)
+
+
+def square_axes(fig: go.Figure) -> go.Figure:
+    """Equal units on x and y, so circles look round and margins look true."""
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def scatter_classes(fig, X, labels, names=None, size=8, colors=PALETTE, symbols=None, showlegend=True):
+    """One marker trace per label value (WebGL above 2,000 points)."""
+    labels = np.asarray(labels)
+    trace = go.Scattergl if len(labels) > 2000 else go.Scatter
+    for i, value in enumerate(np.unique(labels)):
+        members = labels == value
+        name = names[i] if names else f"cluster {value}"
+        fig.add_trace(trace(x=X[members, 0], y=X[members, 1], mode="markers", name=name, showlegend=showlegend,
+                            marker=dict(size=size, color=colors[int(value) % len(colors)], line=dict(width=0.5, color="white"),
+                                        symbol=(symbols or {}).get(int(value), "circle"))))
+    return fig
+
+
+def mark_x(fig, x, text, color="#111827", row=None, col=None):
+    """A dashed vertical line with a label at ``x`` (the current slider value)."""
+    fig.add_vline(x=x, line=dict(color=color, dash="dash", width=2), annotation_text=text,
+                  annotation_position="top", row=row, col=col)
+    return fig
