@@ -9,7 +9,9 @@ import numpy as np
 
 def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
     """Return ``value`` as an int in ``[low, high]``; raise ValueError naming ``name`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if not isinstance(value, (Integral, np.integer)):
         if isinstance(value, (Real, np.floating)) and math.isfinite(value) and float(value).is_integer():
             value = int(value)
         else:

@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+from sklearn.svm import SVC
+
+from engine import svm
+from engine.datasets import classification_2d
+
+
+@pytest.mark.parametrize("kernel", svm.KERNELS)
+def test_matches_sklearn_svc(kernel):
+    X, y = classification_2d("moons", 120, 0.2, random_state=0)
+    fit = svm.fit_svm(X, y, kernel, C=2.0, gamma=0.5, degree=3)
+    ref = SVC(kernel=kernel, C=2.0, gamma=0.5, degree=3, coef0=1.0 if kernel == "poly" else 0.0).fit(X, y)
+    np.testing.assert_array_equal(fit.support_, ref.support_)
+    np.testing.assert_allclose(fit.decision_function(X), ref.decision_function(X), rtol=1e-8, atol=1e-10)
+
+
+def test_linear_margin_width_is_the_distance_between_the_margin_lines():
+    X, y = classification_2d("blobs", 100, 0.0, random_state=2)
+    fit = svm.fit_svm(X, y, "linear", C=1000.0)
+    w = fit.model.coef_.ravel()
+    # Points on the two margins have f = ±1; their distance along w / ||w|| is the margin width.
+    f = fit.decision_function(X)
+    on_margin = np.abs(np.abs(f) - 1) < 1e-2
+    projected = X[on_margin] @ w / np.linalg.norm(w)
+    assert projected.max() - projected.min() == pytest.approx(fit.margin_width, rel=1e-2)
+    assert fit.margin_width == pytest.approx(2 / np.linalg.norm(w))
+
+
+def test_margin_is_none_for_nonlinear_kernels():
+    X, y = classification_2d("circles", 80, 0.1)
+    assert svm.fit_svm(X, y, "rbf").margin_width is None
+
+
+def test_support_vectors_alone_give_the_same_boundary():
+    X, y = classification_2d("blobs", 150, 0.3, random_state=4)
+    fit = svm.fit_svm(X, y, "rbf", C=1.0, gamma=0.5)
+    again = svm.fit_svm(X[fit.support_], y[fit.support_], "rbf", C=1.0, gamma=0.5)
+    assert np.abs(fit.decision_function(X) - again.decision_function(X)).max() < 1e-2
+
+
+def test_hinge_and_logistic_losses():
+    m = np.array([-1.0, 0.0, 1.0, 2.0])
+    np.testing.assert_allclose(svm.hinge_loss(m), [2, 1, 0, 0])
+    np.testing.assert_allclose(svm.logistic_loss(m), np.log2(1 + np.exp(-m)))
+    assert np.isfinite(svm.logistic_loss(np.array([-1000.0, 1000.0]))).all()
+
+
+def test_lifted_circles_are_linearly_separable():
+    X, y = classification_2d("circles", 200, 0.1, random_state=1)
+    lifted = svm.lift_radial(X)
+    np.testing.assert_allclose(lifted[:, 2], X[:, 0] ** 2 + X[:, 1] ** 2)
+    plane = svm.separate_lifted(X, y)
+    assert plane.accuracy == 1.0
+    above = plane.lifted[:, 2] > plane.height(X[:, 0], X[:, 1])
+    assert len(np.unique(y[above])) == 1
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(kernel="sigmoid"), "kernel"), (dict(C=0), "C"), (dict(C=float("nan")), "C"), (dict(gamma=-1.0), "gamma"),
+    (dict(gamma="wide"), "gamma"), (dict(degree=0), "degree"),
+])
+def test_bad_inputs_name_the_parameter(kwargs, name):
+    X, y = classification_2d("blobs", 40)
+    with pytest.raises(ValueError, match=name):
+        svm.fit_svm(X, y, **kwargs)
+
+
+def test_one_class_is_rejected():
+    with pytest.raises(ValueError, match="two classes"):
+        svm.fit_svm(np.zeros((3, 2)) + np.arange(3)[:, None], [1, 1, 1])

@@ -1,0 +1,50 @@
+"""The project's layering rules and the catalog's completeness."""
+import ast
+from pathlib import Path
+
+import pytest
+
+from ui.catalog import ROOT, SECTIONS, TOPICS, search
+from ui.notes import load_notes, parse_notes
+
+FORBIDDEN_IN_ENGINE = {"streamlit", "plotly"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "engine").glob("*.py")), ids=lambda p: p.name)
+def test_engine_is_pure(path):
+    tree = ast.parse(path.read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & FORBIDDEN_IN_ENGINE
+
+
+def test_torch_is_imported_lazily_in_the_engine():
+    for path in (ROOT / "engine").glob("*.py"):
+        top_level = ast.parse(path.read_text()).body
+        names = {a.name for n in top_level if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+        modules = {n.module for n in top_level if isinstance(n, ast.ImportFrom)}
+        assert "torch" not in names and "torch" not in modules, path.name
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_every_topic_has_a_page_and_complete_notes(topic):
+    assert (ROOT / topic.page_path).exists()
+    notes = load_notes(topic.slug)
+    assert 2 <= len(notes.notice) <= 4
+    assert notes.formulas and notes.question.endswith("?")
+    assert topic.section in SECTIONS
+
+
+def test_slugs_are_unique():
+    assert len({t.slug for t in TOPICS}) == len(TOPICS)
+
+
+def test_notes_parser_names_a_missing_section():
+    with pytest.raises(ValueError, match="Common mistake"):
+        parse_notes("## Intuition\nx\n## What to notice\n- a\n## Key formula\nx\n## Interview question\nq?\n## Answer\na\n")
+
+
+def test_search_matches_every_word_in_title_or_summary():
+    assert [t.slug for t in search("margin")] == ["svm"]
+    assert {t.slug for t in search("clusters")} >= {"kmeans", "gmm_em"}
+    assert search("no such topic") == []
