@@ -56,7 +56,7 @@ def play():
     controls_col, charts_col = st.columns([1, 3], gap="large")
     with controls_col:
         chosen = controls.multichoice("Activations", "act_show", NAMES, ["sigmoid", "tanh", "relu"],
-                                      format_func=lambda n: ACTIVATIONS[n].label)
+                                      labels={n: a.label for n, a in ACTIVATIONS.items()})
         weight = controls.slider("Weight w (scales the input)", "act_w", -3.0, 3.0, 1.0, 0.1)
         bias = controls.slider("Bias b (shifts the input)", "act_b", -5.0, 5.0, 0.0, 0.1,
                                help="The neuron computes f(w·x + b): the bias moves the curve left/right, "

@@ -91,8 +91,7 @@ def stack():
     st.subheader("Shapes through a stack of layers")
     left, right = st.columns([1, 3], gap="large")
     with left:
-        preset = st.selectbox("Preset", list(PRESET_IDS), key="cnn_preset", format_func=PRESET_IDS.get,
-                              on_change=apply_preset, bind="query-params")
+        preset = controls.choice("Preset", "cnn_preset", list(PRESET_IDS), labels=PRESET_IDS, on_change=apply_preset)
         st.session_state.setdefault("cnn_in_c", PRESETS[PRESET_IDS[preset]][0][0])
         st.session_state.setdefault("cnn_in_h", PRESETS[PRESET_IDS[preset]][0][1])
         st.session_state.setdefault("cnn_in_w", PRESETS[PRESET_IDS[preset]][0][2])

@@ -11,7 +11,7 @@ from sklearn.mixture import GaussianMixture
 from engine import clustering
 from engine.datasets import clustering_2d
 from ui.page import Claim, metric_row, topic_page
-from ui.steps import add_play, cluster_data_controls, label_colors, mixed_colors, step_slider
+from ui.steps import add_play, cluster_data_controls, frame, label_colors, mixed_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
@@ -35,16 +35,16 @@ def run(dataset, k_true, k, seed):
 
 def frame_traces(X, step):
     colors = mixed_colors(step.responsibilities) if step.kind != "init" else ["#9CA3AF"] * len(X)
-    traces = [go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
-                         marker=dict(size=8, color=colors, line=dict(width=0.5, color="white")))]
+    traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
+                   marker=dict(size=8, color=colors, line=dict(width=0.5, color="white")))]
     for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
         for n_std, dash in ((1.0, "solid"), (2.0, "dot")):
             outline = clustering.ellipse(mean, cov, n_std)
-            traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", showlegend=n_std == 1.0,
-                                     name=f"component {j + 1} (π = {weight:.2f})",
-                                     line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))
-    traces.append(go.Scatter(x=step.means[:, 0], y=step.means[:, 1], mode="markers", showlegend=False, name="means",
-                             marker=dict(symbol="x", size=16, color="#111827")))
+            traces.append(dict(type="scatter", x=outline[:, 0], y=outline[:, 1], mode="lines", showlegend=n_std == 1.0,
+                               name=f"component {j + 1} (π = {weight:.2f})",
+                               line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))
+    traces.append(dict(type="scatter", x=step.means[:, 0], y=step.means[:, 1], mode="markers", showlegend=False,
+                       name="means", marker=dict(symbol="x", size=16, color="#111827")))
     return traces
 
 
@@ -55,8 +55,7 @@ def title(step, index):
 def em_figure(X, steps, index):
     fig = figure(title(steps[index], index), height=560)
     fig.add_traces(frame_traces(X, steps[index]))
-    frames = [go.Frame(data=frame_traces(X, s), name=str(i), layout=dict(title_text=title(s, i)))
-              for i, s in enumerate(steps)]
+    frames = [frame(str(i), frame_traces(X, s), title(s, i)) for i, s in enumerate(steps)]
     pad = 1.0
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])

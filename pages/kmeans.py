@@ -8,7 +8,7 @@ from engine import clustering
 from engine.datasets import clustering_2d
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.steps import add_play, cluster_data_controls, label_colors, step_slider
+from ui.steps import add_play, cluster_data_controls, frame, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 INIT_LABELS = {"k-means++": "k-means++", "random": "random points", "bad": "bad (all in one cluster)"}
@@ -43,24 +43,23 @@ def describe(step, previous):
 
 def frame_traces(X, steps, index):
     step = steps[index]
-    traces = [go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
-                         marker=dict(size=8, color=label_colors(step.labels), line=dict(width=0.5, color="white")))]
+    traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
+                   marker=dict(size=8, color=label_colors(step.labels), line=dict(width=0.5, color="white")))]
     previous = steps[max(index - 1, 0)].centers
     path_x = np.ravel(np.c_[previous[:, 0], step.centers[:, 0], np.full(len(previous), np.nan)])
     path_y = np.ravel(np.c_[previous[:, 1], step.centers[:, 1], np.full(len(previous), np.nan)])
-    traces.append(go.Scatter(x=path_x, y=path_y, mode="lines", name="centre moved", showlegend=False,
-                             line=dict(color="#111827", width=2, dash="dot")))
-    traces.append(go.Scatter(x=step.centers[:, 0], y=step.centers[:, 1], mode="markers", name="centres",
-                             marker=dict(symbol="x", size=20, color=np.array(PALETTE)[np.arange(len(step.centers)) % len(PALETTE)],
-                                         line=dict(width=3, color="#111827"))))
+    traces.append(dict(type="scatter", x=path_x, y=path_y, mode="lines", name="centre moved", showlegend=False,
+                       line=dict(color="#111827", width=2, dash="dot")))
+    traces.append(dict(type="scatter", x=step.centers[:, 0], y=step.centers[:, 1], mode="markers", name="centres",
+                       marker=dict(symbol="x", size=20, color=label_colors(np.arange(len(step.centers))),
+                                   line=dict(width=3, color="#111827"))))
     return traces
 
 
 def steps_figure(X, steps, index):
     fig = figure(f"K-means, step {index}: {steps[index].kind}", height=540)
     fig.add_traces(frame_traces(X, steps, index))
-    frames = [go.Frame(data=frame_traces(X, steps, i), name=str(i),
-                       layout=dict(title_text=f"K-means, step {i}: {steps[i].kind}")) for i in range(len(steps))]
+    frames = [frame(str(i), frame_traces(X, steps, i), f"K-means, step {i}: {steps[i].kind}") for i in range(len(steps))]
     pad = 0.6
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
@@ -93,7 +92,7 @@ def play():
     controls_col, chart_col, side_col = st.columns([1, 2.2, 1.5], gap="medium")
     with controls_col:
         dataset, k_true, k, seed = cluster_data_controls("km")
-        init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, format_func=INIT_LABELS.get)
+        init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
     X, steps, sklearn_inertia, best_inertia = run(dataset, k_true, k, init, seed)
     with controls_col:
         index = step_slider("km", [describe(s, steps[max(i - 1, 0)]) for i, s in enumerate(steps)])

@@ -84,8 +84,7 @@ def play():
     controls_col, chart_col, side_col = st.columns([1, 2.2, 1.6], gap="medium")
     with controls_col:
         dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
-                                  format_func={"blobs": "overlapping blobs", "moons": "moons", "circles": "circles",
-                                               "xor": "XOR"}.get)
+                                  labels={"blobs": "overlapping blobs", "xor": "XOR"})
         noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
         n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
         kernel = controls.choice("Kernel", "svm_kernel", list(svm.KERNELS), horizontal=True)

@@ -14,12 +14,19 @@ def slider(label, key, min_value, max_value, value, step=None, help=None, **kwar
     return st.slider(label, min_value, max_value, value, step, key=key, help=help, bind=BIND, **kwargs)
 
 
-def choice(label, key, options, index=0, help=None, format_func=str, horizontal=False):
-    """A segmented control when the options are few and short, a select box otherwise."""
+def _formatter(labels):
+    """Show ``labels[value]``, or the value itself when it has no label."""
+    return (lambda value: labels.get(value, str(value))) if labels else str
+
+
+def choice(label, key, options, index=0, help=None, labels=None, horizontal=False, on_change=None):
+    """A segmented control (``horizontal``) or a select box; ``labels`` maps option → display text."""
+    format_func = _formatter(labels)
     if horizontal:
         return st.segmented_control(label, options, default=options[index], key=key, help=help,
                                     format_func=format_func, bind=BIND, required=True)
-    return st.selectbox(label, options, index=index, key=key, help=help, format_func=format_func, bind=BIND)
+    return st.selectbox(label, options, index=index, key=key, help=help, format_func=format_func,
+                        on_change=on_change, bind=BIND)
 
 
 def log_slider(label, key, options, value, help=None):
@@ -28,8 +35,9 @@ def log_slider(label, key, options, value, help=None):
                             format_func=lambda v: f"{v:g}", bind=BIND)
 
 
-def multichoice(label, key, options, default, help=None, format_func=str):
-    return st.multiselect(label, options, default=default, key=key, help=help, format_func=format_func, bind=BIND)
+def multichoice(label, key, options, default, help=None, labels=None):
+    return st.multiselect(label, options, default=default, key=key, help=help, format_func=_formatter(labels),
+                          bind=BIND)
 
 
 def toggle(label, key, value=False, help=None):

@@ -15,7 +15,7 @@ DATASET_LABELS = {"blobs": "round blobs", "uneven": "uneven sizes", "stretched":
 def cluster_data_controls(prefix: str, default_dataset: str = "blobs"):
     """Data set, true cluster count, k and seed, bound to the URL under ``prefix``."""
     dataset = controls.choice("Data set", f"{prefix}_data", list(CLUSTERING), index=list(CLUSTERING).index(default_dataset),
-                              format_func=DATASET_LABELS.get)
+                              labels=DATASET_LABELS)
     k_true = controls.slider("Clusters in the data", f"{prefix}_ktrue", 2, 6, 3)
     k = controls.slider("k (clusters to fit)", f"{prefix}_k", 1, 8, 3)
     seed = controls.slider("Seed", f"{prefix}_seed", 0, 20, 0)
@@ -41,9 +41,29 @@ def mixed_colors(responsibilities) -> list[str]:
     return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in mixed]
 
 
-def add_play(fig: go.Figure, frames: list[go.Frame], start: int, duration_ms: int = 600) -> go.Figure:
+class AnimatedFigure(go.Figure):
+    """A figure whose animation frames stay plain dicts.
+
+    Plotly validates every trace of every ``go.Frame`` (about 5 ms each); an EM run has ~100 frames of
+    ~20 traces, which cost seconds per rerun. ``st.plotly_chart`` serialises a figure through
+    ``to_dict()``, so appending the raw frames there sends the same JSON without that cost.
+    """
+
+    def __init__(self, figure: go.Figure, frames: list[dict]):
+        super().__init__(figure)
+        self._raw_frames = frames
+
+    def to_dict(self):
+        return {**super().to_dict(), "frames": self._raw_frames}
+
+
+def frame(name: str, data: list[dict], title: str) -> dict:
+    """One animation frame: trace dicts (same order as the figure's traces) and its title."""
+    return {"name": name, "data": data, "layout": {"title": {"text": title}}}
+
+
+def add_play(fig: go.Figure, frames: list[dict], start: int, duration_ms: int = 600) -> AnimatedFigure:
     """Attach ``frames`` with a ▶ / ⏸ button and a frame slider, starting at frame ``start``."""
-    fig.frames = frames
     fig.update_layout(
         updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.08, xanchor="left", yanchor="top",
                           showactive=False, buttons=[
@@ -53,8 +73,8 @@ def add_play(fig: go.Figure, frames: list[go.Frame], start: int, duration_ms: in
                               dict(label="⏸ Pause", method="animate",
                                    args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
         sliders=[dict(active=start, x=0.18, y=-0.05, len=0.82, currentvalue=dict(prefix="frame "), pad=dict(t=0),
-                      steps=[dict(label=f.name, method="animate",
-                                  args=[[f.name], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
+                      steps=[dict(label=f["name"], method="animate",
+                                  args=[[f["name"]], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
                              for f in frames])])
     fig.update_layout(margin=dict(b=90))
-    return fig
+    return AnimatedFigure(fig, frames)

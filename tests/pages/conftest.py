@@ -1,0 +1,28 @@
+"""Helpers for AppTest page tests: open a page the way a user does, through app.py's navigation."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 120
+
+
+def open_page(page_path: str, query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    if page_path != "pages/home.py":
+        at.switch_page(page_path).run()
+    return at
+
+
+def exceptions(at: AppTest) -> list[str]:
+    return [e.message for e in at.exception]
+
+
+@pytest.fixture
+def page():
+    return open_page

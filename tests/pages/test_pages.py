@@ -1,0 +1,75 @@
+"""Every catalog page through AppTest: runs clean, draws its charts, survives every control's extremes."""
+import pytest
+
+from tests.pages.conftest import exceptions, open_page
+from ui.catalog import TOPICS
+
+RANGE_WIDGETS = ("slider", "select_slider")
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_page_runs_with_charts_notes_and_claims(topic):
+    at = open_page(topic.page_path)
+    assert not exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) >= 2
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Claim:**" in text and "**Verdict:**" in text
+    assert at.title[0].value.endswith(topic.title)
+    assert len(at.get("latex")) >= 1 and len(at.expander) >= 1
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_every_range_control_survives_both_ends(topic):
+    at = open_page(topic.page_path)
+    widgets = [(kind, w.key) for kind in RANGE_WIDGETS for w in at.get(kind)]
+    assert widgets, "a topic page needs controls"
+    for kind, key in widgets:
+        for end in ("min", "max"):
+            widget = next(w for w in at.get(kind) if w.key == key)
+            value = getattr(widget, end) if kind == "slider" else widget.options[0 if end == "min" else -1]
+            if kind == "select_slider":
+                value = type(widget.value)(value)
+            widget.set_value(value).run()
+            assert not exceptions(at), f"{key} at {end}: {exceptions(at)}"
+        next(w for w in at.get(kind) if w.key == key).set_value(
+            next(w for w in open_page(topic.page_path).get(kind) if w.key == key).value).run()
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_every_choice_runs(topic):
+    at = open_page(topic.page_path)
+    for widget in list(at.selectbox):
+        for index, label in enumerate(widget.options):
+            at.selectbox(key=widget.key).select_index(index).run()
+            assert not exceptions(at), f"{widget.key}={label}: {exceptions(at)}"
+
+
+def test_home_lists_every_topic_and_search_filters():
+    at = open_page("pages/home.py")
+    assert len(at.get("page_link")) == len(TOPICS)
+    at.text_input(key="q").set_value("margin").run()
+    assert len(at.get("page_link")) == 1
+    at.text_input(key="q").set_value("zzzz").run()
+    assert len(at.get("page_link")) == 0 and at.info
+
+
+def test_cnn_reports_when_nothing_fits_instead_of_failing():
+    at = open_page("pages/cnn_output_size.py")
+    at.slider(key="cnn_W").set_value(2).run()
+    at.slider(key="cnn_K").set_value(11).run()
+    assert not exceptions(at)
+    assert any("Nothing fits" in e.value for e in at.error)
+
+
+def test_activations_reject_bad_logits_with_a_message():
+    at = open_page("pages/activations.py")
+    at.text_input(key="act_logits").set_value("1, two, <b>3</b>").run()
+    assert not exceptions(at)
+    assert any("logits" in e.value for e in at.error)
+
+
+def test_url_state_is_restored():
+    at = open_page("pages/svm.py", {"svm_kernel": "rbf", "svm_C": "100", "svm_n": "200"})
+    assert at.slider(key="svm_n").value == 200
+    assert at.select_slider(key="svm_C").value == 100.0
