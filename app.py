@@ -3,9 +3,9 @@ import streamlit as st
 
 from ui.catalog import by_section
 
-st.set_page_config(page_title="ML Playground", page_icon="🎛️", layout="wide")
+st.set_page_config(page_title="ML Playground", page_icon=":material/tune:", layout="wide")
 
-navigation = {"": [st.Page("pages/home.py", title="Home", icon="🏠", default=True)]}
+navigation = {"": [st.Page("topics/home.py", title="Home", icon=":material/home:", default=True)]}
 for section, topics in by_section().items():
     navigation[section] = [st.Page(t.page_path, title=t.title, icon=t.icon, url_path=t.slug) for t in topics]
 

@@ -129,9 +129,13 @@ def binormal_auc(separation, spread) -> float:
 
 
 def binormal_rates(threshold, separation, spread, prevalence) -> dict:
-    """Population TPR, FPR and precision at ``threshold`` (what the sample estimates)."""
+    """Population TPR, FPR and precision at ``threshold`` (a number or an array of thresholds).
+
+    Precision is ``nan`` where nothing is called positive.
+    """
     tpr = norm.sf(threshold, separation, spread)
     fpr = norm.sf(threshold, 0.0, 1.0)
-    denominator = prevalence * tpr + (1 - prevalence) * fpr
-    precision = prevalence * tpr / denominator if denominator > 0 else float("nan")
-    return {"tpr": float(tpr), "fpr": float(fpr), "precision": float(precision)}
+    called_positive = prevalence * tpr + (1 - prevalence) * fpr
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(called_positive > 0, prevalence * tpr / called_positive, np.nan)
+    return {"tpr": tpr, "fpr": fpr, "precision": precision}

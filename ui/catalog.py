@@ -12,13 +12,16 @@ class Topic:
     slug: str
     title: str
     section: str
-    icon: str
+    icon: str       # a Material icon shortcode: bundled with Streamlit, so it renders without emoji fonts
     summary: str
 
     @property
     def page_path(self) -> str:
-        """Path of the page script, relative to the repository root (what st.Page and AppTest take)."""
-        return f"pages/{self.slug}.py"
+        """Page script path from the repository root (what st.Page and AppTest take).
+
+        The folder is ``topics/``, not ``pages/``: with a ``pages/`` folder beside app.py, Streamlit
+        serves a deep link on a fresh server through its legacy auto-navigation, skipping app.py."""
+        return f"topics/{self.slug}.py"
 
     @property
     def notes_path(self) -> Path:
@@ -35,19 +38,19 @@ SECTIONS = (
 )
 
 TOPICS: tuple[Topic, ...] = (
-    Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", "📈",
+    Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
-    Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", "🎯",
+    Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
           "Fit hundreds of polynomials and split their error into bias², variance and noise."),
-    Topic("svm", "Support vector machines", "Linear models & SVM", "🛡️",
+    Topic("svm", "Support vector machines", "Linear models & SVM", ":material/safety_divider:",
           "Margins, support vectors, C and kernels — and the 3-D lift that makes circles separable."),
-    Topic("kmeans", "K-means", "Unsupervised", "🎲",
+    Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
-    Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", "🫧",
+    Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
           "Soft clusters: E-steps colour points, M-steps move ellipses; see where K-means fails."),
-    Topic("activations", "Activation functions", "Neural network basics", "⚡",
+    Topic("activations", "Activation functions", "Neural network basics", ":material/bolt:",
           "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
-    Topic("cnn_output_size", "CNN output size", "Convolutional networks", "🧮",
+    Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
 )
 

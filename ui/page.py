@@ -35,7 +35,7 @@ def topic_page(slug: str, play: Callable[[], list[Claim] | None]) -> None:
         try:
             claims = play() or []
         except ValueError as error:
-            st.error(f"Those settings don't work: {error}", icon="⚠️")
+            st.error(f"Those settings don't work: {error}", icon=":material/error:")
             claims = []
         st.subheader("What to notice")
         st.markdown("\n".join(f"- {bullet}" for bullet in notes.notice))
@@ -45,22 +45,20 @@ def topic_page(slug: str, play: Callable[[], list[Claim] | None]) -> None:
                 show_claim(claim)
 
     live()
-    left, right = st.columns(2, gap="large")
-    with left:
-        st.subheader("Key formula")
-        for formula in notes.formulas:
-            st.latex(formula)
-    with right:
-        st.subheader("Interview question")
-        st.markdown(f"**{notes.question}**")
-        with st.expander("Show the answer"):
-            st.markdown(notes.answer)
+    st.subheader("Key formula")
+    for formula in notes.formulas:
+        st.latex(formula)
+    st.subheader("Interview question")
+    st.markdown(f"**{notes.question}**")
+    with st.expander("Show the answer"):
+        st.markdown(notes.answer)
     st.subheader("Common mistake")
-    st.warning(notes.mistake, icon="🧐")
+    st.warning(notes.mistake, icon=":material/lightbulb:")
 
 
 def show_claim(claim: Claim) -> None:
-    verdict = "✅ holds here" if claim.holds else "❌ does not hold here"
+    verdict = (":green[:material/check_circle: **holds here**]" if claim.holds
+               else ":red[:material/cancel: **does not hold here**]")
     with st.container(border=True):
         st.markdown(f"**Claim:** {claim.claim}  \n**Measured now:** {claim.measured}  \n**Verdict:** {verdict}")
 

@@ -65,16 +65,16 @@ def frame(name: str, data: list[dict], title: str) -> dict:
 def add_play(fig: go.Figure, frames: list[dict], start: int, duration_ms: int = 600) -> AnimatedFigure:
     """Attach ``frames`` with a ▶ / ⏸ button and a frame slider, starting at frame ``start``."""
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.08, xanchor="left", yanchor="top",
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.16, xanchor="left", yanchor="top",
                           showactive=False, buttons=[
                               dict(label="▶ Play", method="animate",
                                    args=[None, dict(frame=dict(duration=duration_ms, redraw=True), fromcurrent=True,
                                                     transition=dict(duration=0))]),
-                              dict(label="⏸ Pause", method="animate",
+                              dict(label="Pause", method="animate",
                                    args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
-        sliders=[dict(active=start, x=0.18, y=-0.05, len=0.82, currentvalue=dict(prefix="frame "), pad=dict(t=0),
+        sliders=[dict(active=start, x=0.2, y=-0.13, len=0.8, currentvalue=dict(prefix="frame "), pad=dict(t=0),
                       steps=[dict(label=f["name"], method="animate",
                                   args=[[f["name"]], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
                              for f in frames])])
-    fig.update_layout(margin=dict(b=90))
+    fig.update_layout(margin=dict(b=130))
     return AnimatedFigure(fig, frames)

@@ -16,10 +16,11 @@ GOOD, BAD, MUTED = "#009E73", "#D55E00", "#9AA0A6"
 pio.templates["playground"] = go.layout.Template(layout=go.Layout(
     font=dict(size=15, family="Inter, Segoe UI, Helvetica, Arial, sans-serif", color="#1f2937"),
     colorway=PALETTE, paper_bgcolor="white", plot_bgcolor="white",
-    xaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", linecolor="#9CA3AF", ticks="outside"),
-    yaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", linecolor="#9CA3AF", ticks="outside"),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, bgcolor="rgba(255,255,255,0.6)"),
-    margin=dict(l=10, r=10, t=50, b=10), hoverlabel=dict(font_size=14),
+    xaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", linecolor="#9CA3AF", ticks="outside", automargin=True),
+    yaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", linecolor="#9CA3AF", ticks="outside", automargin=True),
+    title=dict(x=0, y=0.98, yanchor="top", font_size=17),
+    legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, bgcolor="rgba(255,255,255,0.6)"),
+    margin=dict(l=50, r=20, t=95, b=50), hoverlabel=dict(font_size=14),
 ))
 TEMPLATE = "playground"
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {"scale": 2}}
@@ -28,7 +29,7 @@ CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"
 def figure(title: str = "", height: int = 420, **layout) -> go.Figure:
     """An empty figure in the playground's theme."""
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title=dict(text=title, x=0, font_size=17), height=height, **layout)
+    fig.update_layout(template=TEMPLATE, title_text=title, height=height, **layout)
     return fig
 
 

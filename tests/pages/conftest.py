@@ -14,7 +14,7 @@ def open_page(page_path: str, query_params: dict | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, at.exception
-    if page_path != "pages/home.py":
+    if page_path != "topics/home.py":
         at.switch_page(page_path).run()
     return at
 

@@ -46,7 +46,7 @@ def test_every_choice_runs(topic):
 
 
 def test_home_lists_every_topic_and_search_filters():
-    at = open_page("pages/home.py")
+    at = open_page("topics/home.py")
     assert len(at.get("page_link")) == len(TOPICS)
     at.text_input(key="q").set_value("margin").run()
     assert len(at.get("page_link")) == 1
@@ -55,7 +55,7 @@ def test_home_lists_every_topic_and_search_filters():
 
 
 def test_cnn_reports_when_nothing_fits_instead_of_failing():
-    at = open_page("pages/cnn_output_size.py")
+    at = open_page("topics/cnn_output_size.py")
     at.slider(key="cnn_W").set_value(2).run()
     at.slider(key="cnn_K").set_value(11).run()
     assert not exceptions(at)
@@ -63,13 +63,13 @@ def test_cnn_reports_when_nothing_fits_instead_of_failing():
 
 
 def test_activations_reject_bad_logits_with_a_message():
-    at = open_page("pages/activations.py")
+    at = open_page("topics/activations.py")
     at.text_input(key="act_logits").set_value("1, two, <b>3</b>").run()
     assert not exceptions(at)
     assert any("logits" in e.value for e in at.error)
 
 
 def test_url_state_is_restored():
-    at = open_page("pages/svm.py", {"svm_kernel": "rbf", "svm_C": "100", "svm_n": "200"})
+    at = open_page("topics/svm.py", {"svm_kernel": "rbf", "svm_C": "100", "svm_n": "200"})
     assert at.slider(key="svm_n").value == 200
     assert at.select_slider(key="svm_C").value == 100.0

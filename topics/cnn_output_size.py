@@ -62,7 +62,7 @@ def calculator():
         b = conv_breakdown(size, kernel, padding, stride, dilation)
     except ValueError as error:
         with grid_col:
-            st.error(f"Nothing fits: {error}", icon="🚫")
+            st.error(f"Nothing fits: {error}", icon=":material/block:")
         return None
     with controls_col:
         row = controls.slider("Output row", "cnn_row", 0, 31, 0, help="Which output cell's window to draw.")
@@ -70,8 +70,8 @@ def calculator():
         row, col = min(row, b.output - 1), min(col, b.output - 1)
     with grid_col:
         show(grid_figure(window_grid(b, row, col), f"Padded input {b.padded}×{b.padded}: window for output ({row}, {col})"), "cnn_grid")
-        st.caption("🟦 input · ⬜ padding · 🟧 kernel taps for the chosen output cell"
-                   + (" · 🟥 input the stride never reaches" if b.remainder else ""))
+        st.caption(":blue-background[input] · :gray-background[padding] · :orange-background[kernel taps for the "
+                   "chosen output cell]" + (" · :red-background[input the stride never reaches]" if b.remainder else ""))
     with out_col:
         output = np.zeros((b.output, b.output), dtype=int) + CELL["input"]
         show(grid_figure(output, f"Output {b.output}×{b.output}", highlight=(row, col)), "cnn_out")
@@ -83,7 +83,7 @@ def calculator():
     if b.remainder:
         st.info(f"The stride does not divide evenly: {b.numerator} mod {stride} = {b.remainder}, so the last "
                 f"{b.remainder} row(s) and column(s) of the padded input are never under any window and the "
-                f"formula rounds down. Frameworks silently drop them.", icon="✂️")
+                f"formula rounds down. Frameworks silently drop them.", icon=":material/content_cut:")
     return b
 
 
@@ -111,7 +111,7 @@ def stack():
     try:
         shapes = stack_shapes((channels, height, width), layers)
     except ValueError as error:
-        st.error(f"This stack does not work: {error}", icon="🚫")
+        st.error(f"This stack does not work: {error}", icon=":material/block:")
         return None
     rows = [{"layer": s.label, "input (C, H, W)": str(s.in_shape), "output (C, H, W)": str(s.out_shape),
              "parameters": f"{s.params:,}", "receptive field": f"{s.receptive_field}×{s.receptive_field}",
@@ -123,7 +123,8 @@ def stack():
         fig.add_trace(go.Bar(x=labels, y=[height] + [s.out_shape[1] for s in shapes], name="height H", marker_color="#0072B2"))
         fig.add_trace(go.Scatter(x=labels, y=[channels] + [s.out_shape[0] for s in shapes], name="channels C",
                                  yaxis="y2", mode="lines+markers", line=dict(color="#E69F00", width=3)))
-        fig.update_layout(yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False))
+        fig.update_layout(yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False,
+                                                                    rangemode="tozero"))
         show(fig, "cnn_stack_chart")
         metric_row({"total parameters": f"{sum(s.params for s in shapes):,}",
                     "final receptive field": f"{shapes[-1].receptive_field} px"})

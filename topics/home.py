@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui.catalog import TOPICS, by_section, search
 
-st.title("🎛️ ML Playground")
+st.title(":material/tune: ML Playground")
 st.markdown(
     "Every idea from a machine-learning interview syllabus as a live page: **move a control and the "
     "charts recompute from real numerics.** Each page ends with what to notice, a claim checked live "

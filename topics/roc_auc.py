@@ -48,6 +48,7 @@ def roc_figure(curve, operating, theory_x, theory_y):
     fig.add_trace(go.Scatter(x=curve.fpr, y=curve.tpr, name="this sample", line=dict(color=POSITIVE, width=3)))
     fig.add_trace(go.Scatter(x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers",
                              marker=dict(size=16, color="#111827", symbol="x")))
+    fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="right", x=0.98))
     fig.update_xaxes(title="false positive rate", range=[-0.02, 1.02])
     fig.update_yaxes(title="true positive rate", range=[-0.02, 1.02])
     return square_axes(fig)
@@ -61,6 +62,7 @@ def pr_figure(recall, precision, operating, prevalence):
     if not np.isnan(operating["precision"]):
         fig.add_trace(go.Scatter(x=[operating["recall"]], y=[operating["precision"]], name="threshold",
                                  mode="markers", marker=dict(size=16, color="#111827", symbol="x")))
+    fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="left", x=0.02))
     fig.update_xaxes(title="recall", range=[-0.02, 1.02])
     fig.update_yaxes(title="precision", range=[-0.02, 1.05])
     return square_axes(fig)
@@ -97,17 +99,16 @@ def play():
     sample, curve, recall, precision, auc, auc_pairs = sample_and_curves(n, separation, spread, prevalence, seed)
     counts = roc.confusion_at(sample.y, sample.scores, threshold)
     r = roc.rates(counts)
-    t = np.linspace(-8, 12, 300)
-    theory = [roc.binormal_rates(v, separation, spread, prevalence) for v in t]
+    theory = roc.binormal_rates(np.linspace(-8, 12, 300), separation, spread, prevalence)
     with charts_col:
         show(densities_figure(separation, spread, prevalence, threshold, weighted), "roc_density")
-        left, middle, right = st.columns(3)
-        with left:
-            show(roc_figure(curve, r, [p["fpr"] for p in theory], [p["tpr"] for p in theory]), "roc_curve")
-        with middle:
-            show(pr_figure(recall, precision, r, prevalence), "roc_pr")
-        with right:
-            show(confusion_figure(counts), "roc_confusion")
+    left, middle, right = st.columns(3)
+    with left:
+        show(roc_figure(curve, r, theory["fpr"], theory["tpr"]), "roc_curve")
+    with middle:
+        show(pr_figure(recall, precision, r, prevalence), "roc_pr")
+    with right:
+        show(confusion_figure(counts), "roc_confusion")
     metric_row({"TPR = recall": fmt(r["tpr"]), "FPR": fmt(r["fpr"]), "precision": fmt(r["precision"]),
                 "specificity": fmt(r["specificity"]), "F1": fmt(r["f1"]), "accuracy": fmt(r["accuracy"])})
     metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}",

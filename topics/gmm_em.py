@@ -77,7 +77,7 @@ def comparison_figure(X, labels, name, score):
                              marker=dict(size=6, color=label_colors(labels))))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
-    return square_axes(fig)
+    return fig
 
 
 def play():

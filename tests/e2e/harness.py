@@ -1,0 +1,110 @@
+"""Run the app for real: a `streamlit run app.py` server on a free loopback port and Debian's Chromium.
+
+Shared by the e2e tests and the bench/ scripts. Waiting follows Streamlit's own e2e suite: the app is
+connected, its script state is ``notRunning``, and no skeleton placeholders are left.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage"]
+INSTALL_HINT = "install Debian's Chromium: apt-get install -y chromium (then pip install -r requirements-dev.txt)"
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`streamlit run <script>` in its own process group, headless, no usage stats, no file watcher."""
+
+    def __init__(self, script: str | Path = "app.py", port: int | None = None, extra_args: tuple = ()):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
+                   f"--server.port={self.port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+                   "--server.fileWatcherType=none", "--server.runOnSave=false", *extra_args]
+        self.log_path = ROOT / "test-artifacts" / f"server-{self.port}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
+        self._log = open(self.log_path, "w")
+        self.started_at = time.perf_counter()
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+
+    def wait_healthy(self, timeout: float = 60.0) -> float:
+        """Block until /_stcore/health answers; return seconds since start."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - self.started_at
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"streamlit did not become healthy in {timeout} s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self._log.close()
+
+    def __enter__(self):
+        self.wait_healthy()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def launch_chromium(playwright):
+    path = chromium_path()
+    if path is None:
+        raise FileNotFoundError(f"Chromium not found; {INSTALL_HINT}")
+    return playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+
+
+def wait_for_app(page, timeout_ms: float = 60_000) -> None:
+    """Connected, script finished, no skeletons: what Streamlit's own e2e tests wait for."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
+                           timeout=timeout_ms)
+
+
+def wait_for_charts(page, minimum: int = 1, timeout_ms: float = 60_000) -> None:
+    """At least ``minimum`` Plotly charts actually drawn (an SVG inside each plot container)."""
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length >= n",
+        arg=minimum, timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
+
+
+def page_url(server_url: str, slug: str, query: dict | None = None) -> str:
+    from urllib.parse import urlencode
+    path = "" if slug == "home" else slug
+    return f"{server_url}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
