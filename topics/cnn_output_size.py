@@ -12,6 +12,7 @@ from ui.theme import TEMPLATE, figure, show
 PRESET_IDS = {"lenet": "LeNet-5", "alexnet": "AlexNet (first layers)", "vgg": "VGG block", "resnet": "ResNet stem"}
 CELL = {"padding": 0, "input": 1, "unused": 2, "window": 3, "centre": 4}
 COLORS = ["#E5E7EB", "#BFDBFE", "#FCA5A5", "#F59E0B", "#B45309"]
+SHAPE_KEYS = ("cnn_in_c", "cnn_in_h", "cnn_in_w")
 LAYER_COLUMNS = ["type", "out_channels", "kernel", "stride", "padding", "dilation"]
 
 
@@ -45,8 +46,8 @@ def grid_figure(grid, title, highlight=None):
 
 def apply_preset():
     """When the preset changes, load its input shape into the (URL-bound) shape fields."""
-    channels, height, width = PRESETS[PRESET_IDS[st.session_state.cnn_preset]][0]
-    st.session_state.cnn_in_c, st.session_state.cnn_in_h, st.session_state.cnn_in_w = channels, height, width
+    for key, size in zip(SHAPE_KEYS, PRESETS[PRESET_IDS[st.session_state.cnn_preset]][0]):
+        st.session_state[key] = float(size)
 
 
 def calculator():
@@ -92,12 +93,11 @@ def stack():
     left, right = st.columns([1, 3], gap="large")
     with left:
         preset = controls.choice("Preset", "cnn_preset", list(PRESET_IDS), labels=PRESET_IDS, on_change=apply_preset)
-        st.session_state.setdefault("cnn_in_c", PRESETS[PRESET_IDS[preset]][0][0])
-        st.session_state.setdefault("cnn_in_h", PRESETS[PRESET_IDS[preset]][0][1])
-        st.session_state.setdefault("cnn_in_w", PRESETS[PRESET_IDS[preset]][0][2])
-        channels = st.number_input("Input channels C", 1, 2048, key="cnn_in_c", bind="query-params")
-        height = st.number_input("Input height H", 1, 1024, key="cnn_in_h", bind="query-params")
-        width = st.number_input("Input width W", 1, 1024, key="cnn_in_w", bind="query-params")
+        for key, size in zip(SHAPE_KEYS, PRESETS[PRESET_IDS[preset]][0]):
+            st.session_state.setdefault(key, float(size))
+        channels = controls.integer("Input channels C", "cnn_in_c", 1, 2048)
+        height = controls.integer("Input height H", "cnn_in_h", 1, 1024)
+        width = controls.integer("Input width W", "cnn_in_w", 1, 1024)
     with right:
         st.caption("Edit any cell, or add and delete rows. Types: conv, maxpool, avgpool.")
         table = st.data_editor(

@@ -23,8 +23,10 @@ def choice(label, key, options, index=0, help=None, labels=None, horizontal=Fals
     """A segmented control (``horizontal``) or a select box; ``labels`` maps option → display text."""
     format_func = _formatter(labels)
     if horizontal:
-        return st.segmented_control(label, options, default=options[index], key=key, help=help,
-                                    format_func=format_func, bind=BIND, required=True)
+        value = st.segmented_control(label, options, default=options[index], key=key, help=help,
+                                     format_func=format_func, bind=BIND, required=True)
+        # An empty URL value (``?key=``) can still come through as None; fall back to the default.
+        return options[index] if value is None else value
     return st.selectbox(label, options, index=index, key=key, help=help, format_func=format_func,
                         on_change=on_change, bind=BIND)
 
@@ -44,8 +46,17 @@ def toggle(label, key, value=False, help=None):
     return st.toggle(label, value=value, key=key, help=help, bind=BIND)
 
 
-def number(label, key, min_value, max_value, value, step=None, help=None):
-    return st.number_input(label, min_value, max_value, value, step, key=key, help=help, bind=BIND)
+def integer(label, key, min_value, max_value, value=None, help=None, on_change=None):
+    """A whole-number field bound to the URL.
+
+    It is a float field rounded to int: Streamlit 1.67's int ``number_input`` raises OverflowError
+    on a URL value such as ``1e309``, while the float field ignores it like any invalid value.
+    Leave ``value`` as None when ``st.session_state[key]`` is set by the page (e.g. from a preset).
+    """
+    initial = "min" if value is None else float(value)
+    number = st.number_input(label, float(min_value), float(max_value), initial, step=1.0, format="%.0f", key=key,
+                             help=help, on_change=on_change, bind=BIND)
+    return int(round(number))
 
 
 def text(label, key, value, help=None, max_chars=200):

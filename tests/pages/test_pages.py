@@ -73,3 +73,12 @@ def test_url_state_is_restored():
     at = open_page("topics/svm.py", {"svm_kernel": "rbf", "svm_C": "100", "svm_n": "200"})
     assert at.slider(key="svm_n").value == 200
     assert at.select_slider(key="svm_C").value == 100.0
+
+
+def test_cnn_preset_loads_its_input_shape_and_layers():
+    at = open_page("topics/cnn_output_size.py")
+    at.selectbox(key="cnn_preset").select_index(1).run()  # AlexNet
+    assert not exceptions(at)
+    assert at.number_input(key="cnn_in_h").value == 227
+    table = at.dataframe[0].value
+    assert table.iloc[0]["output (C, H, W)"] == "(96, 55, 55)" and table.iloc[0]["parameters"] == "34,944"

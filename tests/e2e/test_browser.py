@@ -1,0 +1,121 @@
+"""Every catalog page in a real browser: loads clean, redraws on a keyboard slider move, restores URL state,
+and survives hostile query parameters."""
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.harness import Server, page_url, wait_for_app, wait_for_charts
+from ui.catalog import TOPICS
+
+SLUGS = [t.slug for t in TOPICS]
+# A hash of every chart's data on the page: changes when any chart is redrawn with new numbers.
+CHARTS_HASH = """() => {
+  const plots = [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")];
+  const text = plots.map(p => JSON.stringify(p.data || [])).join("|");
+  let h = 0;
+  for (let i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) | 0; }
+  return plots.length + ":" + h;
+}"""
+HOSTILE_VALUES = ["NaN", "1e309", "-1", "banana", "<script>alert(1)</script>", ""]
+
+
+def problems(page) -> list[str]:
+    """Exceptions on the page (Streamlit's stException) or a raw traceback in its text."""
+    found = [e.inner_text() for e in page.locator("[data-testid='stException']").all()]
+    if "Traceback (most recent call last)" in page.inner_text("body"):
+        found.append("a traceback is shown")
+    return found
+
+
+def open_topic(page, server, slug, query=None):
+    page.goto(page_url(server.url, slug, query))
+    wait_for_app(page)
+    if slug != "home":
+        wait_for_charts(page, 1)
+
+
+def move_first_slider(page):
+    """Focus the first slider's thumb and press → once, as a keyboard user would."""
+    page.locator("[data-testid='stSlider'] input[type='range']").first.focus()
+    page.keyboard.press("ArrowRight")
+
+
+def settled_charts_hash(page, interval_ms=400):
+    """The charts' hash once two readings ``interval_ms`` apart agree (no rerun still drawing)."""
+    wait_for_app(page)
+    previous = page.evaluate(CHARTS_HASH)
+    while True:
+        page.wait_for_timeout(interval_ms)
+        wait_for_app(page)
+        current = page.evaluate(CHARTS_HASH)
+        if current == previous:
+            return current
+        previous = current
+
+
+def test_home_lists_every_topic(page, server):
+    open_topic(page, server, "home")
+    assert not problems(page)
+    links = page.locator("[data-testid='stPageLink']")
+    assert links.count() == len(TOPICS)
+
+
+def test_a_deep_link_on_a_fresh_server_goes_through_app_py(page):
+    """The first request of a new server is a shared link: it must get app.py's sectioned navigation."""
+    with Server() as fresh:
+        page.goto(page_url(fresh.url, "svm"))
+        wait_for_charts(page, 1)
+        assert page.locator("[data-testid='stNavSectionHeader']").count() >= 1
+        assert "Support vector machines" in page.locator("h1").first.inner_text()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_page_loads_with_charts_and_no_exception(page, server, slug):
+    open_topic(page, server, slug)
+    assert not problems(page)
+    assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= 1
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_keyboard_slider_move_redraws_and_the_url_restores_it(page, server, slug):
+    open_topic(page, server, slug)
+    before = page.evaluate(CHARTS_HASH)
+    move_first_slider(page)
+    page.wait_for_function(f"() => ({CHARTS_HASH})() !== {before!r}", timeout=30_000)
+    after = settled_charts_hash(page)
+    assert not problems(page)
+    shown = page.locator("[data-testid='stSliderThumbValue']").first.inner_text()
+    shared = page.url
+    assert parse_qs(urlparse(shared).query), "the moved slider should be in the URL"
+
+    page.goto(shared)  # a student opening the teacher's link
+    wait_for_charts(page, 1)
+    assert page.locator("[data-testid='stSliderThumbValue']").first.inner_text() == shown
+    page.wait_for_function(f"() => ({CHARTS_HASH})() === {after!r}", timeout=30_000)
+
+
+@pytest.fixture(scope="module")
+def bound_keys():
+    """Every URL-bound widget key of every page, read through AppTest."""
+    from tests.pages.conftest import open_page
+    kinds = ("slider", "select_slider", "selectbox", "multiselect", "text_input", "number_input", "toggle",
+             "segmented_control")
+    keys = {}
+    for topic in TOPICS:
+        at = open_page(topic.page_path)
+        keys[topic.slug] = sorted({w.key for kind in kinds for w in at.get(kind) if getattr(w, "key", None)})
+    return keys
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_hostile_query_parameters_never_show_a_traceback(page, server, slug, bound_keys):
+    assert bound_keys[slug]
+    for value in HOSTILE_VALUES:
+        page.goto(page_url(server.url, slug, {key: value for key in bound_keys[slug]}))
+        wait_for_app(page)
+        assert not problems(page), f"{slug} with every parameter = {value!r}: {problems(page)}"
+        assert page.locator("h1").first.is_visible()
+        charts = page.locator("[data-testid='stPlotlyChart']").count()
+        messages = page.locator("[data-testid='stAlert']").count()
+        assert charts or messages, f"{slug} with {value!r}: neither charts (defaults) nor a message"
+        assert not page.locator("script:has-text('alert(1)')").count()
