@@ -80,5 +80,5 @@ def test_cnn_preset_loads_its_input_shape_and_layers():
     at.selectbox(key="cnn_preset").select_index(1).run()  # AlexNet
     assert not exceptions(at)
     assert at.number_input(key="cnn_in_h").value == 227
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # [0] is the editable layer table
     assert table.iloc[0]["output (C, H, W)"] == "(96, 55, 55)" and table.iloc[0]["parameters"] == "34,944"
