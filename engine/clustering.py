@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import logsumexp
-from scipy.stats import multivariate_normal
 from sklearn.cluster import KMeans, kmeans_plusplus
 
 from engine._validate import check_choice, check_int, check_points
@@ -117,10 +116,18 @@ class GmmStep:
     log_likelihood: float
 
 
+def _log_gaussian(X, mean, covariance):
+    """log N(x | μ, Σ) for every row of X, through a Cholesky factor (scipy's logpdf re-factorises
+    with an eigendecomposition on every call, which dominated the EM loop)."""
+    factor = np.linalg.cholesky(covariance)
+    z = np.linalg.solve(factor, (X - mean).T)
+    log_det = 2.0 * np.log(np.diag(factor)).sum()
+    return -0.5 * (np.sum(z ** 2, axis=0) + log_det + X.shape[1] * np.log(2.0 * np.pi))
+
+
 def _log_joint(X, weights, means, covariances):
     """log(π_j N(x_i | μ_j, Σ_j)), shape (n, k)."""
-    return np.column_stack([np.log(w) + multivariate_normal.logpdf(X, m, c, allow_singular=True)
-                            for w, m, c in zip(weights, means, covariances)])
+    return np.column_stack([np.log(w) + _log_gaussian(X, m, c) for w, m, c in zip(weights, means, covariances)])
 
 
 def _e_step(X, weights, means, covariances):
@@ -164,13 +171,14 @@ def gmm_em_steps(X, k, max_iter=100, random_state=0, tol=1e-6, init=None) -> lis
     uniform = np.full((X.shape[0], k), 1.0 / k)
     steps = [GmmStep(0, "init", weights, means, covariances, uniform, log_likelihood)]
     for iteration in range(1, max_iter + 1):
-        responsibilities, log_likelihood = _e_step(X, weights, means, covariances)
         steps.append(GmmStep(iteration, "E", weights, means, covariances, responsibilities, log_likelihood))
         weights, means, covariances = _m_step(X, responsibilities)
-        _, new_log_likelihood = _e_step(X, weights, means, covariances)
+        # The next E-step, computed once: its normaliser is also the new parameters' likelihood.
+        next_responsibilities, new_log_likelihood = _e_step(X, weights, means, covariances)
         steps.append(GmmStep(iteration, "M", weights, means, covariances, responsibilities, new_log_likelihood))
         if new_log_likelihood - log_likelihood < tol:
             break
+        responsibilities, log_likelihood = next_responsibilities, new_log_likelihood
     return steps
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from engine.cnn import PRESETS, conv_breakdown, stack_shapes
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.theme import TEMPLATE, figure, show
+from ui.theme import figure, show
 
 PRESET_IDS = {"lenet": "LeNet-5", "alexnet": "AlexNet (first layers)", "vgg": "VGG block", "resnet": "ResNet stem"}
 CELL = {"padding": 0, "input": 1, "unused": 2, "window": 3, "centre": 4}

@@ -11,11 +11,11 @@ from sklearn.mixture import GaussianMixture
 from engine import clustering
 from engine.datasets import clustering_2d
 from ui.page import Claim, metric_row, topic_page
-from ui.steps import add_play, cluster_data_controls, frame, label_colors, mixed_colors, step_slider
+from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
-             "E": "E-step: each point's responsibilities recomputed (colours blend where components overlap)",
+             "E": "E-step: each point's responsibilities recomputed (faded points are shared between components)",
              "M": "M-step: weights, means and covariances re-estimated from the responsibilities (ellipses move)"}
 
 
@@ -34,9 +34,13 @@ def run(dataset, k_true, k, seed):
 
 
 def frame_traces(X, step):
-    colors = mixed_colors(step.responsibilities) if step.kind != "init" else ["#9CA3AF"] * len(X)
+    if step.kind == "init":
+        marker = dict(size=8, color="#9CA3AF", line=dict(width=0.5, color="white"))
+    else:  # colour = most responsible component, opacity = how sure (faded points are shared)
+        resp = step.responsibilities
+        marker = cluster_marker(resp.argmax(axis=1), opacity=np.clip(resp.max(axis=1), 0.15, 1.0))
     traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
-                   marker=dict(size=8, color=colors, line=dict(width=0.5, color="white")))]
+                   marker=marker)]
     for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
         for n_std, dash in ((1.0, "solid"), (2.0, "dot")):
             outline = clustering.ellipse(mean, cov, n_std)
@@ -52,10 +56,15 @@ def title(step, index):
     return f"EM step {index} ({step.kind}), mean log-likelihood {step.log_likelihood:.3f}"
 
 
-def em_figure(X, steps, index):
+@st.cache_data(max_entries=32, show_spinner=False)
+def animation_frames(dataset, k_true, k, seed):
+    X, _, steps, _, _ = run(dataset, k_true, k, seed)
+    return [frame(str(i), frame_traces(X, steps[i]), title(steps[i], i)) for i in frame_indices(len(steps))]
+
+
+def em_figure(X, steps, index, frames):
     fig = figure(title(steps[index], index), height=560)
     fig.add_traces(frame_traces(X, steps[index]))
-    frames = [frame(str(i), frame_traces(X, s), title(s, i)) for i, s in enumerate(steps)]
     pad = 1.0
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
@@ -74,7 +83,7 @@ def likelihood_figure(steps, index):
 def comparison_figure(X, labels, name, score):
     fig = figure(f"{name}: agreement with truth (ARI) {score:.2f}", height=300)
     fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
-                             marker=dict(size=6, color=label_colors(labels))))
+                             marker=cluster_marker(labels, size=6)))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     return fig
@@ -88,7 +97,7 @@ def play():
     with controls_col:
         index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with chart_col:
-        show(em_figure(X, steps, index), "em_steps")
+        show(em_figure(X, steps, index, animation_frames(dataset, k_true, k, seed)), "em_steps")
     em_labels = steps[-1].responsibilities.argmax(axis=1)
     km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
     with side_col:

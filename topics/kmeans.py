@@ -8,7 +8,7 @@ from engine import clustering
 from engine.datasets import clustering_2d
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.steps import add_play, cluster_data_controls, frame, label_colors, step_slider
+from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 INIT_LABELS = {"k-means++": "k-means++", "random": "random points", "bad": "bad (all in one cluster)"}
@@ -44,7 +44,7 @@ def describe(step, previous):
 def frame_traces(X, steps, index):
     step = steps[index]
     traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
-                   marker=dict(size=8, color=label_colors(step.labels), line=dict(width=0.5, color="white")))]
+                   marker=cluster_marker(step.labels))]
     previous = steps[max(index - 1, 0)].centers
     path_x = np.ravel(np.c_[previous[:, 0], step.centers[:, 0], np.full(len(previous), np.nan)])
     path_y = np.ravel(np.c_[previous[:, 1], step.centers[:, 1], np.full(len(previous), np.nan)])
@@ -56,10 +56,16 @@ def frame_traces(X, steps, index):
     return traces
 
 
-def steps_figure(X, steps, index):
+@st.cache_data(max_entries=32, show_spinner=False)
+def animation_frames(dataset, k_true, k, init, seed):
+    X, steps, _, _ = run(dataset, k_true, k, init, seed)
+    return [frame(str(i), frame_traces(X, steps, i), f"K-means, step {i}: {steps[i].kind}")
+            for i in frame_indices(len(steps))]
+
+
+def steps_figure(X, steps, index, frames):
     fig = figure(f"K-means, step {index}: {steps[index].kind}", height=540)
     fig.add_traces(frame_traces(X, steps, index))
-    frames = [frame(str(i), frame_traces(X, steps, i), f"K-means, step {i}: {steps[i].kind}") for i in range(len(steps))]
     pad = 0.6
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
@@ -98,7 +104,7 @@ def play():
         index = step_slider("km", [describe(s, steps[max(i - 1, 0)]) for i, s in enumerate(steps)])
     step = steps[index]
     with chart_col:
-        show(steps_figure(X, steps, index), "km_steps")
+        show(steps_figure(X, steps, index, animation_frames(dataset, k_true, k, init, seed)), "km_steps")
     with side_col:
         metric_row({"inertia now": f"{step.inertia:.1f}", "final": f"{steps[-1].inertia:.1f}"})
         metric_row({"iterations to converge": f"{steps[-1].iteration}"})

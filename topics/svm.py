@@ -7,7 +7,7 @@ from engine import svm
 from engine.datasets import CLASSIFICATION, classification_2d, grid_2d
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.theme import MUTED, NEGATIVE, POSITIVE, TEMPLATE, figure, scatter_classes, show, square_axes
+from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, scatter_classes, show, square_axes
 
 GRID = 90
 C_VALUES = controls.powers_of_ten(-2, 3)
@@ -74,7 +74,7 @@ def lift_figure(X, y, plane):
     gx, gy = np.meshgrid(g, g)
     fig.add_trace(go.Surface(x=g, y=g, z=plane.height(gx, gy), opacity=0.45, showscale=False,
                              colorscale=[[0, "#6B7280"], [1, "#6B7280"]], name="separating plane", hoverinfo="skip"))
-    fig.update_layout(template=TEMPLATE, height=460, title=dict(text="Circles lifted to z = x₁² + x₂²", x=0),
+    fig.update_layout(height=460, title=dict(text="Circles lifted to z = x₁² + x₂²", x=0),
                       scene=dict(xaxis_title="x₁", yaxis_title="x₂", zaxis_title="x₁² + x₂²",
                                  camera=dict(eye=dict(x=1.6, y=1.6, z=0.8))), margin=dict(t=50, l=0, r=0, b=0))
     return fig

@@ -30,15 +30,30 @@ def step_slider(prefix: str, labels: list[str]) -> int:
     return index
 
 
+MAX_FRAMES = 40
+# A stepwise colour scale: label j is drawn in PALETTE[j]. Numeric colours travel as compact binary
+# arrays; one CSS colour string per point per frame made EM's animation heavy.
+_N = len(PALETTE)
+DISCRETE_SCALE = [[edge, color] for j, color in enumerate(PALETTE) for edge in (j / _N, (j + 1) / _N)]
+
+
+def cluster_marker(labels, opacity=None, size=8) -> dict:
+    """Marker dict colouring points by cluster label; ``opacity`` (per point) can show certainty."""
+    marker = dict(size=size, color=np.asarray(labels) % _N, colorscale=DISCRETE_SCALE, cmin=0, cmax=_N,
+                  line=dict(width=0.5, color="white"))
+    if opacity is not None:
+        marker["opacity"] = opacity
+    return marker
+
+
 def label_colors(labels) -> np.ndarray:
-    return np.array(PALETTE)[np.asarray(labels) % len(PALETTE)]
+    """One CSS colour per label (for the few markers, such as centres, drawn individually)."""
+    return np.array(PALETTE)[np.asarray(labels) % _N]
 
 
-def mixed_colors(responsibilities) -> list[str]:
-    """Each point's colour blended from the cluster colours by its responsibilities (soft assignment)."""
-    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in PALETTE[:responsibilities.shape[1]]])
-    mixed = responsibilities @ rgb
-    return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in mixed]
+def frame_indices(n_steps: int) -> list[int]:
+    """At most MAX_FRAMES step indices, evenly spread, always with the first and the last."""
+    return sorted(set(np.linspace(0, n_steps - 1, min(n_steps, MAX_FRAMES)).round().astype(int).tolist()))
 
 
 class AnimatedFigure(go.Figure):
@@ -62,8 +77,10 @@ def frame(name: str, data: list[dict], title: str) -> dict:
     return {"name": name, "data": data, "layout": {"title": {"text": title}}}
 
 
-def add_play(fig: go.Figure, frames: list[dict], start: int, duration_ms: int = 600) -> AnimatedFigure:
-    """Attach ``frames`` with a ▶ / ⏸ button and a frame slider, starting at frame ``start``."""
+def add_play(fig: go.Figure, frames: list[dict], start_step: int, duration_ms: int = 600) -> AnimatedFigure:
+    """Attach ``frames`` (named by step number) with ▶ / Pause and a frame slider at ``start_step``."""
+    steps = [int(f["name"]) for f in frames]
+    start = min(range(len(steps)), key=lambda i: abs(steps[i] - start_step))
     fig.update_layout(
         updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.16, xanchor="left", yanchor="top",
                           showactive=False, buttons=[

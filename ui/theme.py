@@ -23,14 +23,14 @@ pio.templates["playground"] = go.layout.Template(layout=go.Layout(
     margin=dict(l=50, r=20, t=95, b=50), hoverlabel=dict(font_size=14),
 ))
 TEMPLATE = "playground"
+# The default for every figure in this process: copying a template into each figure costs ~2 ms.
+pio.templates.default = TEMPLATE
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {"scale": 2}}
 
 
 def figure(title: str = "", height: int = 420, **layout) -> go.Figure:
     """An empty figure in the playground's theme."""
-    fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title_text=title, height=height, **layout)
-    return fig
+    return go.Figure(layout=dict(title=dict(text=title), height=height, **layout))
 
 
 def show(fig: go.Figure, key: str) -> None:
@@ -57,8 +57,11 @@ def scatter_classes(fig, X, labels, names=None, size=8, colors=PALETTE, symbols=
     return fig
 
 
-def mark_x(fig, x, text, color="#111827", row=None, col=None):
-    """A dashed vertical line with a label at ``x`` (the current slider value)."""
-    fig.add_vline(x=x, line=dict(color=color, dash="dash", width=2), annotation_text=text,
-                  annotation_position="top", row=row, col=col)
+def mark_x(fig, x, text, color="#111827"):
+    """A dashed vertical line with a label at ``x`` (the current slider value).
+
+    Built as a plain shape and annotation: ``add_vline`` costs ~5× more per call.
+    """
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=color, dash="dash", width=2))
+    fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", text=text, showarrow=False)
     return fig

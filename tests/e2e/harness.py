@@ -108,3 +108,43 @@ def page_url(server_url: str, slug: str, query: dict | None = None) -> str:
     from urllib.parse import urlencode
     path = "" if slug == "home" else slug
     return f"{server_url}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+
+
+# Latency of one slider move, measured inside the page: from the key press to the last DOM change of the
+# main container, once the script has finished and the DOM has been quiet for QUIET_MS.
+QUIET_MS = 500
+INSTALL_OBSERVER = """() => {
+  if (window.__mlpObserver) return;
+  window.__mlpLast = performance.now();
+  window.__mlpObserver = new MutationObserver(() => { window.__mlpLast = performance.now(); });
+  window.__mlpObserver.observe(document.querySelector("[data-testid='stMain']"),
+                               {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+MARK_START = "() => { window.__mlpStart = performance.now(); return window.__mlpStart; }"
+SETTLED = f"""() => {{
+  const app = document.querySelector("[data-testid='stApp']");
+  return window.__mlpLast > window.__mlpStart
+      && app.getAttribute("data-test-script-state") === "notRunning"
+      && performance.now() - window.__mlpLast > {QUIET_MS};
+}}"""
+ELAPSED = "() => window.__mlpLast - window.__mlpStart"
+FIRST_SLIDER = "[data-testid='stSlider'] input[type='range']"
+SLIDER_STATE = """el => [Number(el.value), Number(el.min), Number(el.max)]"""
+
+
+def slider_direction(page) -> str:
+    """Move right unless the first slider is at its maximum."""
+    value, _, high = page.locator(FIRST_SLIDER).first.evaluate(SLIDER_STATE)
+    return "ArrowLeft" if value >= high else "ArrowRight"
+
+
+def measure_slider_move(page, timeout_ms: float = 60_000) -> float:
+    """Milliseconds from a keyboard move of the first slider to the last DOM change it caused."""
+    page.evaluate(INSTALL_OBSERVER)
+    thumb = page.locator(FIRST_SLIDER).first
+    thumb.focus()
+    key = slider_direction(page)
+    page.evaluate(MARK_START)
+    page.keyboard.press(key)
+    page.wait_for_function(SETTLED, timeout=timeout_ms, polling=50)
+    return page.evaluate(ELAPSED)
