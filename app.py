@@ -1,9 +1,11 @@
-"""ML Playground: page config and navigation, built from ui/catalog.py."""
+"""ML Playground: page config, a one-off engine warm-up, and navigation built from ui/catalog.py."""
 import streamlit as st
 
 from ui.catalog import by_section
+from ui.page import warm_up_engine
 
 st.set_page_config(page_title="ML Playground", page_icon=":material/tune:", layout="wide")
+warm_up_engine()
 
 navigation = {"": [st.Page("topics/home.py", title="Home", icon=":material/home:", default=True)]}
 for section, topics in by_section().items():

@@ -1,6 +1,9 @@
 """The scaffold every topic page uses, so all pages read alike (see DESIGN.md, "Page anatomy")."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +20,21 @@ class Claim:
     claim: str
     measured: str
     holds: bool
+
+
+def warm_up_engine() -> None:
+    """Import every engine module under a spinner the first time this server process needs them.
+
+    scipy and scikit-learn take a second or more to import; without this the first visitor to a
+    topic page stares at a blank page.
+    """
+    import engine
+    names = [f"engine.{m.name}" for m in pkgutil.iter_modules(engine.__path__)]
+    missing = [name for name in names if name not in sys.modules]
+    if missing:
+        with st.spinner("Loading the maths libraries (first visit after a restart only)…"):
+            for name in missing:
+                importlib.import_module(name)
 
 
 def topic_page(slug: str, play: Callable[[], list[Claim] | None]) -> None:

@@ -1,0 +1,157 @@
+"""A classroom on one server: N concurrent browser sessions, each opening random pages and moving sliders.
+
+Bounded in count and time; loopback only. Reports failed sessions, exceptions seen on pages, p50/p95
+slider latency (key press → last DOM change, as in latency.py), and the server's peak RSS and CPU.
+
+    python bench/load.py [--sessions 30] [--seconds 60] [--moves-per-page 4]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import threading
+import time
+
+from _common import ROOT, save, table, tree_rss_mb
+
+from tests.e2e.harness import (CHROMIUM_FLAGS, ELAPSED, FIRST_SLIDER, INSTALL_OBSERVER, MARK_START, SETTLED,
+                               SLIDER_STATE, Server, chromium_path, page_url)
+from ui.catalog import TOPICS
+
+APP_READY = ("() => { const a = document.querySelector(\"[data-testid='stApp']\"); return a && "
+             "a.getAttribute('data-test-connection-state') === 'CONNECTED' && "
+             "a.getAttribute('data-test-script-state') === 'notRunning' && "
+             "document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length > 0; }")
+
+
+class Sampler(threading.Thread):
+    """Samples the server tree's RSS and CPU every half second."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        import psutil
+        self.process, self.stop_event = psutil.Process(pid), threading.Event()
+        self.rss, self.cpu = [], []
+
+    def run(self):
+        import psutil
+        procs = {}
+        while not self.stop_event.is_set():
+            total_cpu = 0.0
+            for p in [self.process, *self.process.children(recursive=True)]:
+                try:
+                    total_cpu += procs.setdefault(p.pid, p).cpu_percent(None)
+                except psutil.NoSuchProcess:
+                    pass
+            self.cpu.append(total_cpu)
+            self.rss.append(tree_rss_mb(self.process.pid))
+            self.stop_event.wait(0.5)
+
+
+async def session(browser, url, slugs, start_delay, deadline, moves, rng, stats):
+    await asyncio.sleep(start_delay)
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    try:
+        while time.monotonic() < deadline:
+            slug = rng.choice(slugs)
+            await page.goto(page_url(url, slug), timeout=120_000, wait_until="domcontentloaded")
+            await page.wait_for_function(APP_READY, timeout=120_000, polling=200)
+            stats["pages"] += 1
+            for _ in range(moves):
+                if time.monotonic() >= deadline:
+                    break
+                await page.evaluate(INSTALL_OBSERVER)
+                thumb = page.locator(FIRST_SLIDER).first
+                await thumb.focus()
+                value, _, high = await thumb.evaluate(SLIDER_STATE)
+                await page.evaluate(MARK_START)
+                await page.keyboard.press("ArrowLeft" if value >= high else "ArrowRight")
+                await page.wait_for_function(SETTLED, timeout=60_000, polling=50)
+                stats["latencies"].append(await page.evaluate(ELAPSED))
+            stats["exceptions"] += await page.locator("[data-testid='stException']").count()
+    except Exception as error:  # a timeout or a crash fails the session, and the run reports it
+        stats["failed"].append(f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
+    finally:
+        await context.close()
+
+
+async def classroom(url, n_sessions, seconds, moves, ramp):
+    from playwright.async_api import async_playwright
+    slugs = [t.slug for t in TOPICS]
+    stats = {"latencies": [], "exceptions": 0, "failed": [], "pages": 0}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                                   args=CHROMIUM_FLAGS)
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*[session(browser, url, slugs, ramp * i / n_sessions, deadline, moves,
+                                       random.Random(i), stats) for i in range(n_sessions)])
+        await browser.close()
+    return stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--moves-per-page", type=int, default=4)
+    parser.add_argument("--ramp", type=float, default=20,
+                        help="seconds over which the sessions join (a class does not click in the same millisecond)")
+    args = parser.parse_args()
+    if not (1 <= args.sessions <= 60 and 5 <= args.seconds <= 600 and 1 <= args.moves_per_page <= 20
+            and 0 <= args.ramp < args.seconds):
+        parser.error("--sessions 1–60, --seconds 5–600, --moves-per-page 1–20, 0 ≤ --ramp < --seconds")
+
+    with Server() as server:
+        sampler = Sampler(server.process.pid)
+        sampler.start()
+        began = time.perf_counter()
+        stats = asyncio.run(classroom(server.url, args.sessions, args.seconds, args.moves_per_page, args.ramp))
+        wall = time.perf_counter() - began
+        sampler.stop_event.set()
+        sampler.join()
+
+    latencies = sorted(stats["latencies"])
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    single = _single_user_median()
+    ratio = p95 / single if single else float("nan")
+    print(table(["measure", "value"], [
+        ["sessions / seconds / ramp-up", f"{args.sessions} / {args.seconds:.0f} / {args.ramp:.0f} (wall {wall:.0f} s)"],
+        ["pages opened / slider moves", f"{stats['pages']} / {len(latencies)}"],
+        ["failed sessions", len(stats["failed"])],
+        ["exceptions on pages", stats["exceptions"]],
+        ["latency p50 / p95", f"{p50:.0f} / {p95:.0f} ms"],
+        ["single-user median (latency.json)", f"{single:.0f} ms" if single else "run bench/latency.py first"],
+        ["p95 / single-user median", f"{ratio:.1f} (target ≤ 3)"],
+        ["server peak RSS", f"{max(sampler.rss):.0f} MB"],
+        ["server CPU mean / peak", f"{statistics.mean(sampler.cpu):.0f} % / {max(sampler.cpu):.0f} % (of one core)"],
+    ]))
+    for failure in stats["failed"][:5]:
+        print("  failed:", failure)
+    path = save("load", {"sessions": args.sessions, "seconds": args.seconds, "ramp_s": args.ramp, "pages_opened": stats["pages"],
+                         "slider_moves": len(latencies), "failed_sessions": len(stats["failed"]),
+                         "failures": stats["failed"], "exceptions": stats["exceptions"],
+                         "latency_p50_ms": round(p50, 1), "latency_p95_ms": round(p95, 1),
+                         "single_user_median_ms": single, "p95_over_single_median": round(ratio, 2),
+                         "peak_rss_mb": round(max(sampler.rss), 1), "cpu_mean_percent": round(statistics.mean(sampler.cpu)),
+                         "cpu_peak_percent": round(max(sampler.cpu))})
+    print(f"\nwrote {path.relative_to(ROOT)}")
+    return 0 if not stats["failed"] and not stats["exceptions"] else 1
+
+
+def _single_user_median():
+    """Median of the per-page single-user medians from the latest latency run, if there is one."""
+    import json
+    path = ROOT / "bench" / "results" / "latency.json"
+    if not path.exists():
+        return None
+    pages = json.loads(path.read_text())["pages"].values()
+    return round(statistics.median(p["median_ms"] for p in pages), 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
