@@ -123,7 +123,7 @@ def stack():
         fig.add_trace(go.Bar(x=labels, y=[height] + [s.out_shape[1] for s in shapes], name="height H", marker_color="#0072B2"))
         fig.add_trace(go.Scatter(x=labels, y=[channels] + [s.out_shape[0] for s in shapes], name="channels C",
                                  yaxis="y2", mode="lines+markers", line=dict(color="#E69F00", width=3)))
-        fig.update_layout(yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False,
+        fig.update_layout(margin=dict(r=75), yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False,
                                                                     rangemode="tozero"))
         show(fig, "cnn_stack_chart")
         metric_row({"total parameters": f"{sum(s.params for s in shapes):,}",
