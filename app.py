@@ -11,4 +11,5 @@ navigation = {"": [st.Page("topics/home.py", title="Home", icon=":material/home:
 for section, topics in by_section().items():
     navigation[section] = [st.Page(t.page_path, title=t.title, icon=t.icon, url_path=t.slug) for t in topics]
 
-st.navigation(navigation, expanded=True).run()
+# ?embed=true (slides, an LMS) also hides the navigation, leaving just the page.
+st.navigation(navigation, position="hidden" if st.context.is_embedded else "sidebar", expanded=True).run()

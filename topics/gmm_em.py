@@ -81,7 +81,7 @@ def likelihood_figure(steps, index):
 
 
 def comparison_figure(X, labels, name, score):
-    fig = figure(f"{name}: agreement with truth (ARI) {score:.2f}", height=300)
+    fig = figure(f"{name}: ARI vs truth {score:.2f}", height=300)
     fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
                              marker=cluster_marker(labels, size=6)))
     fig.update_xaxes(showticklabels=False)
@@ -90,25 +90,25 @@ def comparison_figure(X, labels, name, score):
 
 
 def play():
-    controls_col, chart_col, side_col = st.columns([1, 2.2, 1.5], gap="medium")
+    controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
     X, truth, steps, kmeans_labels, sklearn_gap = run(dataset, k_true, k, seed)
     with controls_col:
         index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with chart_col:
+        metric_row({"iterations": f"{steps[-1].iteration}", "log-likelihood now": f"{steps[index].log_likelihood:.3f}"})
         show(em_figure(X, steps, index, animation_frames(dataset, k_true, k, seed)), "em_steps")
     em_labels = steps[-1].responsibilities.argmax(axis=1)
     km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
-    with side_col:
-        metric_row({"iterations": f"{steps[-1].iteration}", "log-likelihood": f"{steps[index].log_likelihood:.3f}"})
+    st.subheader("Likelihood, and K-means vs the mixture on the same data")
+    likelihood_col, kmeans_col, mixture_col = st.columns(3)
+    with likelihood_col:
         show(likelihood_figure(steps, index), "em_loglik")
-    st.subheader("K-means vs the mixture on the same data")
-    left, right = st.columns(2)
-    with left:
+    with kmeans_col:
         show(comparison_figure(X, kmeans_labels, "K-means", km_score), "em_vs_kmeans")
-    with right:
-        show(comparison_figure(X, em_labels, "Gaussian mixture (EM)", em_score), "em_vs_gmm")
+    with mixture_col:
+        show(comparison_figure(X, em_labels, "Mixture (EM)", em_score), "em_vs_gmm")
 
     log_likelihoods = np.array([s.log_likelihood for s in steps])
     return [

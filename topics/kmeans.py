@@ -95,7 +95,7 @@ def elbow_figure(inertias, k):
 
 
 def play():
-    controls_col, chart_col, side_col = st.columns([1, 2.2, 1.5], gap="medium")
+    controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         dataset, k_true, k, seed = cluster_data_controls("km")
         init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
@@ -104,11 +104,13 @@ def play():
         index = step_slider("km", [describe(s, steps[max(i - 1, 0)]) for i, s in enumerate(steps)])
     step = steps[index]
     with chart_col:
+        metric_row({"inertia now": f"{step.inertia:.1f}", "final inertia": f"{steps[-1].inertia:.1f}",
+                    "iterations to converge": f"{steps[-1].iteration}"})
         show(steps_figure(X, steps, index, animation_frames(dataset, k_true, k, init, seed)), "km_steps")
-    with side_col:
-        metric_row({"inertia now": f"{step.inertia:.1f}", "final": f"{steps[-1].inertia:.1f}"})
-        metric_row({"iterations to converge": f"{steps[-1].iteration}"})
+    inertia_col, elbow_col = st.columns(2)
+    with inertia_col:
         show(inertia_figure(steps, index), "km_inertia")
+    with elbow_col:
         show(elbow_figure(elbow_curve(dataset, k_true, seed), k), "km_elbow")
 
     inertias = np.array([s.inertia for s in steps])

@@ -81,7 +81,7 @@ def lift_figure(X, y, plane):
 
 
 def play():
-    controls_col, chart_col, side_col = st.columns([1, 2.2, 1.6], gap="medium")
+    controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
                                   labels={"blobs": "overlapping blobs", "xor": "XOR"})
@@ -96,19 +96,19 @@ def play():
     (X, y, support, margin_width, accuracy, xs, ys, surface, sv_surface, margins,
      smaller_c) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed)
     with chart_col:
+        metric_row({"support vectors": f"{len(support)} of {len(X)}",
+                    "margin width": "—" if margin_width is None else f"{margin_width:.3f}",
+                    "training accuracy": f"{accuracy:.1%}"},
+                   help={"margin width": "2/‖w‖, defined for the linear kernel."})
         show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
                              + (f", γ = {gamma:g}" if kernel != "linear" else "")), "svm_boundary")
-    with side_col:
-        metric_row({"support vectors": f"{len(support)} / {len(X)}",
-                    "margin width": "—" if margin_width is None else f"{margin_width:.3f}"},
-                   help={"margin width": "2/‖w‖, defined for the linear kernel."})
-        metric_row({"training accuracy": f"{accuracy:.1%}"})
-        show(loss_figure(margins), "svm_loss")
-    lift_left, lift_right = st.columns([2, 1])
+    loss_col, lift_col, text_col = st.columns([1.2, 1.2, 0.8], gap="medium")
     Xc, yc, plane = lifted_circles()
-    with lift_left:
+    with loss_col:
+        show(loss_figure(margins), "svm_loss")
+    with lift_col:
         show(lift_figure(Xc, yc, plane), "svm_lift")
-    with lift_right:
+    with text_col:
         st.markdown(
             "**The kernel trick, made visible.** No straight line separates a ring from the disc inside it. "
             "Add a third feature, the squared distance from the centre, and a flat plane does "

@@ -119,3 +119,12 @@ def test_hostile_query_parameters_never_show_a_traceback(page, server, slug, bou
         messages = page.locator("[data-testid='stAlert']").count()
         assert charts or messages, f"{slug} with {value!r}: neither charts (defaults) nor a message"
         assert not page.locator("script:has-text('alert(1)')").count()
+
+
+def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
+    """?embed=true is for slides and an LMS: just the page, still driven by its URL parameters."""
+    page.goto(page_url(server.url, "svm", {"embed": "true", "svm_kernel": "rbf"}))
+    wait_for_charts(page, 1)
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    assert "rbf kernel" in page.inner_text("[data-testid='stMain']")
+    assert not problems(page)
