@@ -15,7 +15,7 @@ import sys
 
 from _common import ROOT, save, table
 
-from tests.e2e.harness import Server, launch_chromium, measure_slider_move, page_url, wait_for_app, wait_for_charts
+from tests.e2e.harness import Server, launch_chromium, measure_slider_move, page_url, wait_for_charts
 from ui.catalog import TOPICS
 
 

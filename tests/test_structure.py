@@ -1,6 +1,5 @@
 """The project's layering rules and the catalog's completeness."""
 import ast
-from pathlib import Path
 
 import pytest
 

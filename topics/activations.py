@@ -71,7 +71,7 @@ def play():
                    f"The boundary moves to x = −b/w when you change the bias.")
 
     st.subheader("Gradient surviving n layers")
-    st.caption(f"A chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5; the chain rule multiplies one w·f′ per layer.")
+    st.caption("A chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5; the chain rule multiplies one w·f′ per layer.")
     fig = figure("|∂h_n / ∂h₀| against depth (log scale)", height=380)
     finals = {}
     for name in chosen:

@@ -7,7 +7,7 @@ from engine import svm
 from engine.datasets import CLASSIFICATION, classification_2d, grid_2d
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, scatter_classes, show, square_axes
+from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, show, square_axes
 
 GRID = 90
 C_VALUES = controls.powers_of_ten(-2, 3)
@@ -41,7 +41,10 @@ def boundary_figure(X, y, support, xs, ys, surface, title):
     fig.add_trace(go.Contour(x=xs, y=ys, z=surface, contours=dict(start=-1, end=1, size=1, coloring="none"),
                              line=dict(color="#111827", width=2), showscale=False, hoverinfo="skip",
                              contours_showlabels=True, name="f = −1, 0, +1"))
-    scatter_classes(fig, X, y, names=["class −1", "class +1"], colors=(NEGATIVE, POSITIVE), size=8)
+    for value, name, color in ((0, "class −1", NEGATIVE), (1, "class +1", POSITIVE)):
+        members = y == value
+        fig.add_trace(go.Scatter(x=X[members, 0], y=X[members, 1], mode="markers", name=name,
+                                 marker=dict(size=8, color=color, line=dict(width=0.5, color="white"))))
     fig.add_trace(go.Scatter(x=X[support, 0], y=X[support, 1], mode="markers", name="support vectors",
                              marker=dict(size=15, color="rgba(0,0,0,0)", line=dict(color="#111827", width=2))))
     fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁")

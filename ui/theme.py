@@ -4,7 +4,6 @@ Large fonts and a colour-blind-safe palette (Okabe–Ito) so charts read on a cl
 """
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -43,19 +42,6 @@ def show(fig: go.Figure, key: str) -> None:
 def square_axes(fig: go.Figure) -> go.Figure:
     """Equal units on x and y, so circles look round and margins look true."""
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    return fig
-
-
-def scatter_classes(fig, X, labels, names=None, size=8, colors=PALETTE, symbols=None, showlegend=True):
-    """One marker trace per label value (WebGL above 2,000 points)."""
-    labels = np.asarray(labels)
-    trace = go.Scattergl if len(labels) > 2000 else go.Scatter
-    for i, value in enumerate(np.unique(labels)):
-        members = labels == value
-        name = names[i] if names else f"cluster {value}"
-        fig.add_trace(trace(x=X[members, 0], y=X[members, 1], mode="markers", name=name, showlegend=showlegend,
-                            marker=dict(size=size, color=colors[int(value) % len(colors)], line=dict(width=0.5, color="white"),
-                                        symbol=(symbols or {}).get(int(value), "circle"))))
     return fig
 
 

@@ -128,3 +128,16 @@ def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
     assert page.locator("[data-testid='stSidebar']").count() == 0
     assert "rbf kernel" in page.inner_text("[data-testid='stMain']")
     assert not problems(page)
+
+
+@pytest.mark.parametrize("slug, query", [("kmeans", {"km_init": "random points"}), ("gmm_em", {})])
+def test_play_button_animates_the_steps(page, server, slug, query):
+    open_topic(page, server, slug, query)
+    chart = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+    frames = page.evaluate(f"() => document.querySelector(\"{chart}\")._transitionData._frames.length")
+    assert frames > 1
+    title_js = f"() => document.querySelector(\"{chart}\").layout.title.text"
+    title = page.evaluate(title_js)
+    page.locator(f"{chart} .updatemenu-button").first.click()  # ▶ Play
+    page.wait_for_function(f"t => ({title_js})() !== t", arg=title, timeout=15_000)
+    assert not problems(page)
