@@ -45,7 +45,7 @@ def curves_figure(chosen, weight, bias):
                                  line=dict(color=color, width=3), legendgroup=name), 1, 2)
         for start, end in zones(saturation_mask(name, z, SATURATION)):
             fig.add_vrect(x0=start, x1=end, fillcolor=color, opacity=0.08, line_width=0, row=1, col=2)
-    fig.update_layout(height=430, margin=dict(t=70))
+    fig.update_layout(height=450, margin=dict(t=110), legend=dict(y=1.14))  # legend above the subplot titles
     fig.update_yaxes(range=[-2.2, 3.2], row=1, col=1)
     fig.update_yaxes(range=[-0.6, 1.6] if abs(weight) <= 1.2 else None, row=1, col=2)
     fig.update_xaxes(title_text="x")

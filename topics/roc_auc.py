@@ -45,7 +45,7 @@ def roc_figure(curve, operating, theory_x, theory_y):
     fig = figure("ROC curve", height=380)
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name="chance", line=dict(color=MUTED, dash="dot")))
     fig.add_trace(go.Scatter(x=theory_x, y=theory_y, name="population", line=dict(color=MUTED, width=2, dash="dash")))
-    fig.add_trace(go.Scatter(x=curve.fpr, y=curve.tpr, name="this sample", line=dict(color=POSITIVE, width=3)))
+    fig.add_trace(go.Scatter(x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)))
     fig.add_trace(go.Scatter(x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers",
                              marker=dict(size=16, color="#111827", symbol="x")))
     fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="right", x=0.98))
@@ -55,17 +55,17 @@ def roc_figure(curve, operating, theory_x, theory_y):
 
 
 def pr_figure(recall, precision, operating, prevalence):
-    fig = figure("Precision–recall curve", height=380)
-    fig.add_trace(go.Scatter(x=[0, 1], y=[prevalence, prevalence], name="chance = prevalence",
+    fig = figure("Precision–recall", height=380)
+    fig.add_trace(go.Scatter(x=[0, 1], y=[prevalence, prevalence], name="chance",
                              line=dict(color=MUTED, dash="dot")))
-    fig.add_trace(go.Scatter(x=recall, y=precision, name="this sample", line=dict(color=NEGATIVE, width=3)))
+    fig.add_trace(go.Scatter(x=recall, y=precision, name="sample", line=dict(color=NEGATIVE, width=3)))
     if not np.isnan(operating["precision"]):
         fig.add_trace(go.Scatter(x=[operating["recall"]], y=[operating["precision"]], name="threshold",
                                  mode="markers", marker=dict(size=16, color="#111827", symbol="x")))
     fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="left", x=0.02))
     fig.update_xaxes(title="recall", range=[-0.02, 1.02])
     fig.update_yaxes(title="precision", range=[-0.02, 1.05])
-    return square_axes(fig)
+    return fig
 
 
 def confusion_figure(counts):
@@ -113,7 +113,7 @@ def play():
                 "specificity": fmt(r["specificity"]), "F1": fmt(r["f1"]), "accuracy": fmt(r["accuracy"])})
     metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}",
                 "population AUC": f"{roc.binormal_auc(separation, spread):.3f}",
-                "positives in sample": f"{int(sample.y.sum()):,} of {n:,}"},
+                "positives": f"{int(sample.y.sum()):,} / {n:,}"},
                help={"P(score₊ > score₋)": "Chance that a random positive outscores a random negative — the meaning of AUC."})
 
     population = roc.binormal_auc(separation, spread)
