@@ -2,12 +2,11 @@
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from engine.activations import ACTIVATIONS, chain_gradients, saturation_mask, softmax
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.theme import PALETTE, figure, show
+from ui.theme import PALETTE, figure, shade_x, show
 
 X = np.linspace(-6, 6, 601)
 SATURATION = 0.05
@@ -36,20 +35,23 @@ def zones(mask):
 
 
 def curves_figure(chosen, weight, bias):
-    fig = make_subplots(1, 2, subplot_titles=("f(w·x + b)", "d/dx f(w·x + b) = w·f′(w·x + b)"), horizontal_spacing=0.08)
+    """Two panels side by side: f(w·x + b) on the left, its x-derivative on the right."""
+    fig = figure("", height=450, margin=dict(t=110), legend=dict(y=1.14),  # legend above the panel titles
+                 xaxis=dict(domain=[0, 0.46], title="x"), xaxis2=dict(domain=[0.54, 1], title="x"),
+                 yaxis=dict(range=[-2.2, 3.2]), yaxis2=dict(anchor="x2", range=[-0.6, 1.6] if abs(weight) <= 1.2 else None),
+                 annotations=[dict(text="f(w·x + b)", x=0.23, xref="paper", xanchor="center", y=1.02, yref="paper", showarrow=False,
+                                   yanchor="bottom", font_size=16),
+                              dict(text="its slope: w·f′(w·x + b)", x=0.77, xref="paper", xanchor="center", y=1.02, yref="paper",
+                                   showarrow=False, yanchor="bottom", font_size=16)])
     z = weight * X + bias
+    bands = []
     for name in chosen:
         act, color = ACTIVATIONS[name], PALETTE[NAMES.index(name) % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=X, y=act.f(z), name=act.label, line=dict(color=color, width=3), legendgroup=name), 1, 1)
-        fig.add_trace(go.Scatter(x=X, y=weight * act.df(z), name=act.label, showlegend=False,
-                                 line=dict(color=color, width=3), legendgroup=name), 1, 2)
-        for start, end in zones(saturation_mask(name, z, SATURATION)):
-            fig.add_vrect(x0=start, x1=end, fillcolor=color, opacity=0.08, line_width=0, row=1, col=2)
-    fig.update_layout(height=450, margin=dict(t=110), legend=dict(y=1.14))  # legend above the subplot titles
-    fig.update_yaxes(range=[-2.2, 3.2], row=1, col=1)
-    fig.update_yaxes(range=[-0.6, 1.6] if abs(weight) <= 1.2 else None, row=1, col=2)
-    fig.update_xaxes(title_text="x")
-    return fig
+        fig.add_trace(go.Scatter(x=X, y=act.f(z), name=act.label, line=dict(color=color, width=3), legendgroup=name))
+        fig.add_trace(go.Scatter(x=X, y=weight * act.df(z), name=act.label, showlegend=False, xaxis="x2", yaxis="y2",
+                                 line=dict(color=color, width=3), legendgroup=name))
+        bands += [(start, end, color, 0.08, None) for start, end in zones(saturation_mask(name, z, SATURATION))]
+    return shade_x(fig, bands, xref="x2")
 
 
 def play():

@@ -6,7 +6,7 @@ import streamlit as st
 from engine import bias_variance as bv
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, mark_x, show
+from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, mark_x, shade_x, show
 
 CURVES_DRAWN = 40
 DATASET_COUNTS = [20, 50, 100, 200, 500]
@@ -42,8 +42,8 @@ def fits_figure(d):
 def u_curve_figure(s, degree):
     fig = figure("Error decomposition against degree (log scale)", height=380)
     for name, values, color, dash in [("bias²", s.bias2, PALETTE[0], None), ("variance", s.variance, PALETTE[1], None),
-                                      ("noise σ²", np.full(len(s.degrees), s.noise), MUTED, "dot"),
-                                      ("expected test error", s.expected_error, "#111827", None)]:
+                                      ("noise", np.full(len(s.degrees), s.noise), MUTED, "dot"),
+                                      ("test error", s.expected_error, "#111827", None)]:
         fig.add_trace(go.Scatter(x=s.degrees, y=np.maximum(values, 1e-6), name=name, mode="lines+markers",
                                  line=dict(color=color, width=3, dash=dash)))
     mark_x(fig, degree, f"degree {degree}")
@@ -55,13 +55,11 @@ def u_curve_figure(s, degree):
 def train_test_figure(s, degree):
     best = s.best_degree
     fig = figure("Training vs test error", height=380)
-    fig.add_vrect(x0=-0.5, x1=best - 0.5, fillcolor=BAD, opacity=0.07, line_width=0,
-                  annotation_text="underfitting", annotation_position="top left")
-    fig.add_vrect(x0=best + 0.5, x1=bv.MAX_DEGREE + 0.5, fillcolor=PALETTE[4], opacity=0.07, line_width=0,
-                  annotation_text="overfitting", annotation_position="top right")
-    fig.add_trace(go.Scatter(x=s.degrees, y=s.train_error, name="training error", mode="lines+markers",
+    shade_x(fig, [(-0.5, best - 0.5, BAD, 0.07, "underfitting"),
+                  (best + 0.5, bv.MAX_DEGREE + 0.5, PALETTE[4], 0.07, "overfitting")])
+    fig.add_trace(go.Scatter(x=s.degrees, y=s.train_error, name="train", mode="lines+markers",
                              line=dict(color=GOOD, width=3)))
-    fig.add_trace(go.Scatter(x=s.degrees, y=s.expected_error, name="test error", mode="lines+markers",
+    fig.add_trace(go.Scatter(x=s.degrees, y=s.expected_error, name="test", mode="lines+markers",
                              line=dict(color="#111827", width=3)))
     mark_x(fig, degree, f"degree {degree}")
     fig.update_yaxes(type="log", title="mean squared error", range=[-2.5, 1.5])
@@ -81,9 +79,9 @@ def play():
     s = degree_sweep(n_train, noise, n_datasets, seed)
     with charts_col:
         show(fits_figure(d), "bv_fits")
-        metric_row({"bias²": f"{d.bias2:.4f}", "variance": f"{d.variance:.4f}", "noise σ²": f"{d.noise:.4f}",
-                    "bias² + var + σ²": f"{d.bias2 + d.variance + d.noise:.4f}",
-                    "measured test error": f"{d.expected_error:.4f}"})
+    metric_row({"bias²": f"{d.bias2:.4f}", "variance": f"{d.variance:.4f}", "noise σ²": f"{d.noise:.4f}",
+                "bias² + var + σ²": f"{d.bias2 + d.variance + d.noise:.4f}",
+                "measured test error": f"{d.expected_error:.4f}"})
     left, right = st.columns(2)
     with left:
         show(u_curve_figure(s, degree), "bv_ucurve")
