@@ -1,6 +1,5 @@
 """Activation functions: values, derivatives, saturation, weight and bias, softmax, depth."""
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from engine.activations import ACTIVATIONS, chain_gradients, saturation_mask, softmax
@@ -40,16 +39,16 @@ def curves_figure(chosen, weight, bias):
                  xaxis=dict(domain=[0, 0.46], title="x"), xaxis2=dict(domain=[0.54, 1], title="x"),
                  yaxis=dict(range=[-2.2, 3.2]), yaxis2=dict(anchor="x2", range=[-0.6, 1.6] if abs(weight) <= 1.2 else None),
                  annotations=[dict(text="f(w·x + b)", x=0.23, xref="paper", xanchor="center", y=1.02, yref="paper", showarrow=False,
-                                   yanchor="bottom", font_size=16),
+                                   yanchor="bottom", font=dict(size=16)),
                               dict(text="its slope: w·f′(w·x + b)", x=0.77, xref="paper", xanchor="center", y=1.02, yref="paper",
-                                   showarrow=False, yanchor="bottom", font_size=16)])
+                                   showarrow=False, yanchor="bottom", font=dict(size=16))])
     z = weight * X + bias
     bands = []
     for name in chosen:
         act, color = ACTIVATIONS[name], PALETTE[NAMES.index(name) % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=X, y=act.f(z), name=act.label, line=dict(color=color, width=3), legendgroup=name))
-        fig.add_trace(go.Scatter(x=X, y=weight * act.df(z), name=act.label, showlegend=False, xaxis="x2", yaxis="y2",
-                                 line=dict(color=color, width=3), legendgroup=name))
+        fig.add_trace(dict(type="scatter", x=X, y=act.f(z), name=act.label, line=dict(color=color, width=3), legendgroup=name))
+        fig.add_trace(dict(type="scatter", x=X, y=weight * act.df(z), name=act.label, showlegend=False, xaxis="x2", yaxis="y2",
+                           line=dict(color=color, width=3), legendgroup=name))
         bands += [(start, end, color, 0.08, None) for start, end in zones(saturation_mask(name, z, SATURATION))]
     return shade_x(fig, bands, xref="x2")
 
@@ -75,33 +74,13 @@ def play():
     st.subheader("Gradient surviving n layers")
     st.caption("A chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5; the chain rule multiplies one w·f′ per layer.")
     fig = figure("|∂h_n / ∂h₀| against depth (log scale)", height=380)
-    finals = {}
     for name in chosen:
         grads = chain_gradients(name, depth, weight, bias, 0.5)
-        finals[name] = grads[-1]
-        fig.add_trace(go.Scatter(x=np.arange(1, depth + 1), y=np.maximum(grads, 1e-300), mode="lines+markers",
-                                 name=ACTIVATIONS[name].label, line=dict(color=PALETTE[NAMES.index(name)], width=3)))
+        fig.add_trace(dict(type="scatter", x=np.arange(1, depth + 1), y=np.maximum(grads, 1e-300), mode="lines+markers",
+                           name=ACTIVATIONS[name].label, line=dict(color=PALETTE[NAMES.index(name)], width=3)))
     fig.update_yaxes(type="log", exponentformat="power", title="gradient magnitude")
     fig.update_xaxes(title="layers n")
     show(fig, "act_depth_chart")
-
-    st.subheader("Softmax and temperature")
-    left, right = st.columns([1, 2], gap="large")
-    with left:
-        logits_text = controls.text("Logits (comma-separated)", "act_logits", "2, 1, 0.1, -1")
-        temperature = controls.log_slider("Temperature T", "act_T", controls.powers_of_ten(-2, 2), 1.0)
-    logits = parse_logits(logits_text)
-    probs = softmax(logits, temperature)
-    with right:
-        fig = figure(f"softmax(z / T) at T = {temperature:g}", height=320)
-        labels = [f"class {i + 1} (z={v:g})" for i, v in enumerate(logits)]
-        fig.add_trace(go.Bar(x=labels, y=probs, marker_color=PALETTE[0], text=[f"{p:.3f}" for p in probs],
-                             textposition="outside"))
-        fig.update_yaxes(range=[0, 1.15], title="probability")
-        show(fig, "act_softmax")
-    entropy = float(-(probs * np.log2(np.clip(probs, 1e-300, 1))).sum())
-    metric_row({"largest probability": f"{probs.max():.3f}", "entropy (bits)": f"{entropy:.2f}",
-                "uniform would be": f"{np.log2(len(probs)):.2f} bits"})
 
     sigmoid_max = float(ACTIVATIONS["sigmoid"].df(X).max())
     relu = chain_gradients("relu", depth, weight, bias, 0.5)[-1]
@@ -118,4 +97,32 @@ def play():
     ]
 
 
-topic_page("activations", play)
+def softmax_section():
+    st.subheader("Softmax and temperature")
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        logits_text = controls.text("Logits (comma-separated)", "act_logits", "2, 1, 0.1, -1")
+        temperature = controls.log_slider("Temperature T", "act_T", controls.powers_of_ten(-2, 2), 1.0)
+    logits = parse_logits(logits_text)
+    probs = softmax(logits, temperature)
+    with right:
+        fig = figure(f"softmax(z / T) at T = {temperature:g}", height=320)
+        labels = [f"class {i + 1} (z={v:g})" for i, v in enumerate(logits)]
+        fig.add_trace(dict(type="bar", x=labels, y=probs, marker=dict(color=PALETTE[0]), text=[f"{p:.3f}" for p in probs],
+                           textposition="outside"))
+        fig.update_yaxes(range=[0, 1.15], title="probability")
+        show(fig, "act_softmax")
+    shifted = softmax(logits + 5.0, temperature)
+    entropy = float(-(probs * np.log2(np.clip(probs, 1e-300, 1))).sum())
+    metric_row({"largest probability": f"{probs.max():.3f}", "entropy (bits)": f"{entropy:.2f}",
+                "uniform would be": f"{np.log2(len(probs)):.2f} bits"})
+
+    return [Claim("Softmax only sees differences between logits: adding the same number to every logit changes "
+                  "nothing, and the temperature never changes which class is most likely.",
+                  f"largest change after adding 5 to every logit: {np.abs(shifted - probs).max():.1e}; most likely "
+                  f"class at T = {temperature:g}: class {probs.argmax() + 1}, from the raw logits: class {logits.argmax() + 1}",
+                  bool(np.abs(shifted - probs).max() < 1e-9 and probs.argmax() == logits.argmax()))]
+
+
+# Two fragments: the softmax controls do not redraw the activation curves, nor the reverse.
+topic_page("activations", play, softmax_section)

@@ -1,7 +1,6 @@
 """CNN output size: the formula with numbers substituted, a sliding-window grid, and layer stacks."""
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from engine.cnn import PRESETS, conv_breakdown, stack_shapes
@@ -34,8 +33,8 @@ def grid_figure(grid, title, highlight=None):
     n = grid.shape[0]
     scale = [[i / 4, COLORS[i]] for i in range(5)]
     fig = figure(title, height=420)
-    fig.add_trace(go.Heatmap(z=grid, zmin=0, zmax=4, colorscale=[[p, c] for p, c in scale], showscale=False,
-                             xgap=2, ygap=2, hoverinfo="skip"))
+    fig.add_trace(dict(type="heatmap", z=grid, zmin=0, zmax=4, colorscale=[[p, c] for p, c in scale], showscale=False,
+                       xgap=2, ygap=2, hoverinfo="skip"))
     if highlight is not None:
         fig.add_shape(type="rect", x0=highlight[1] - 0.5, x1=highlight[1] + 0.5, y0=highlight[0] - 0.5,
                       y1=highlight[0] + 0.5, line=dict(color="#B45309", width=4))
@@ -120,9 +119,9 @@ def stack():
     if shapes:
         fig = figure("Feature-map side length and channels through the stack", height=340)
         labels = ["input"] + [s.label for s in shapes]
-        fig.add_trace(go.Bar(x=labels, y=[height] + [s.out_shape[1] for s in shapes], name="height H", marker_color="#0072B2"))
-        fig.add_trace(go.Scatter(x=labels, y=[channels] + [s.out_shape[0] for s in shapes], name="channels C",
-                                 yaxis="y2", mode="lines+markers", line=dict(color="#E69F00", width=3)))
+        fig.add_trace(dict(type="bar", x=labels, y=[height] + [s.out_shape[1] for s in shapes], name="height H", marker=dict(color="#0072B2")))
+        fig.add_trace(dict(type="scatter", x=labels, y=[channels] + [s.out_shape[0] for s in shapes], name="channels C",
+                           yaxis="y2", mode="lines+markers", line=dict(color="#E69F00", width=3)))
         fig.update_layout(margin=dict(r=75), yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False,
                                                                     rangemode="tozero"))
         show(fig, "cnn_stack_chart")
@@ -131,25 +130,30 @@ def stack():
     return channels
 
 
-def play():
+def calculator_section():
     b = calculator()
+    if b is None:
+        return []
+    notes_formula = (b.size - b.kernel + 2 * b.padding) / b.stride + 1
+    return [Claim("The output size is (W − K + 2P)/S + 1.",
+                  f"that formula gives {notes_formula:g}; the true size is {b.output}"
+                  + (" (it ignores dilation)" if b.dilation > 1 else "")
+                  + (" (it must be floored)" if not float(notes_formula).is_integer() else ""),
+                  notes_formula == b.output)]
+
+
+def stack_section():
     channels = stack()
-    claims = []
-    if b is not None:
-        notes_formula = (b.size - b.kernel + 2 * b.padding) / b.stride + 1
-        claims.append(Claim("The output size is (W − K + 2P)/S + 1.",
-                            f"that formula gives {notes_formula:g}; the true size is {b.output}"
-                            + (" (it ignores dilation)" if b.dilation > 1 else "")
-                            + (" (it must be floored)" if not float(notes_formula).is_integer() else ""),
-                            notes_formula == b.output))
-    if channels:
-        two = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 3, "out_channels": channels, "padding": 1}] * 2)
-        one = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 5, "out_channels": channels, "padding": 2}])
-        p2, p1 = sum(s.params for s in two), one[0].params
-        claims.append(Claim("Two stacked 3×3 convolutions see as much as one 5×5 with fewer parameters (VGG's idea).",
-                            f"with C = {channels}: receptive fields {two[-1].receptive_field} vs {one[0].receptive_field}; "
-                            f"parameters {p2:,} vs {p1:,}", two[-1].receptive_field == one[0].receptive_field and p2 < p1))
-    return claims
+    if not channels:
+        return []
+    two = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 3, "out_channels": channels, "padding": 1}] * 2)
+    one = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 5, "out_channels": channels, "padding": 2}])
+    p2, p1 = sum(s.params for s in two), one[0].params
+    return [Claim("Two stacked 3×3 convolutions see as much as one 5×5 with fewer parameters (VGG's idea).",
+                  f"with C = {channels}: receptive fields {two[-1].receptive_field} vs {one[0].receptive_field}; "
+                  f"parameters {p2:,} vs {p1:,}", two[-1].receptive_field == one[0].receptive_field and p2 < p1)]
 
 
-topic_page("cnn_output_size", play)
+# Two fragments: the calculator's sliders never rerun the layer table, and editing the table never
+# redraws the sliding-window grids.
+topic_page("cnn_output_size", calculator_section, stack_section)

@@ -2,7 +2,6 @@
 import warnings
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
@@ -10,7 +9,7 @@ from sklearn.mixture import GaussianMixture
 
 from engine import clustering
 from engine.datasets import clustering_2d
-from ui.page import Claim, metric_row, topic_page
+from ui.page import Claim, live_part, metric_row, topic_page
 from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
@@ -40,15 +39,15 @@ def frame_traces(X, step):
         resp = step.responsibilities
         marker = cluster_marker(resp.argmax(axis=1), opacity=np.clip(resp.max(axis=1), 0.15, 1.0))
     traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
-                   marker=marker)]
+             marker=marker)]
     for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
         for n_std, dash in ((1.0, "solid"), (2.0, "dot")):
             outline = clustering.ellipse(mean, cov, n_std)
             traces.append(dict(type="scatter", x=outline[:, 0], y=outline[:, 1], mode="lines", showlegend=n_std == 1.0,
-                               name=f"component {j + 1} (π = {weight:.2f})",
-                               line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))
+                         name=f"component {j + 1} (π = {weight:.2f})",
+                         line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))
     traces.append(dict(type="scatter", x=step.means[:, 0], y=step.means[:, 1], mode="markers", showlegend=False,
-                       name="means", marker=dict(symbol="x", size=16, color="#111827")))
+                 name="means", marker=dict(symbol="x", size=16, color="#111827")))
     return traces
 
 
@@ -73,8 +72,8 @@ def em_figure(X, steps, index, frames):
 
 def likelihood_figure(steps, index):
     fig = figure("Mean log-likelihood per sample", height=300)
-    fig.add_trace(go.Scatter(x=np.arange(len(steps)), y=[s.log_likelihood for s in steps], mode="lines+markers",
-                             line=dict(color=PALETTE[0], width=3), showlegend=False))
+    fig.add_trace(dict(type="scatter", x=np.arange(len(steps)), y=[s.log_likelihood for s in steps], mode="lines+markers",
+                       line=dict(color=PALETTE[0], width=3), showlegend=False))
     mark_x(fig, index, f"step {index}")
     fig.update_xaxes(title="step")
     return fig
@@ -82,29 +81,39 @@ def likelihood_figure(steps, index):
 
 def comparison_figure(X, labels, name, score):
     fig = figure(f"{name}: ARI vs truth {score:.2f}", height=300)
-    fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
-                             marker=cluster_marker(labels, size=6)))
+    fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
+                       marker=cluster_marker(labels, size=6)))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     return fig
 
 
+@live_part
+def stepper(step_box, figure_box, likelihood_box, settings):
+    """The step slider and what it moves: points, ellipses and the log-likelihood marker."""
+    X, _, steps, _, _ = run(*settings)
+    with step_box:
+        index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
+    with figure_box:
+        metric_row({"iterations": f"{steps[-1].iteration}", "log-likelihood now": f"{steps[index].log_likelihood:.3f}"})
+        show(em_figure(X, steps, index, animation_frames(*settings)), "em_steps")
+    with likelihood_box:
+        show(likelihood_figure(steps, index), "em_loglik")
+
+
 def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
+        step_box = st.container()  # the step slider comes first: stepping is what this page is for
         dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
     X, truth, steps, kmeans_labels, sklearn_gap = run(dataset, k_true, k, seed)
-    with controls_col:
-        index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with chart_col:
-        metric_row({"iterations": f"{steps[-1].iteration}", "log-likelihood now": f"{steps[index].log_likelihood:.3f}"})
-        show(em_figure(X, steps, index, animation_frames(dataset, k_true, k, seed)), "em_steps")
-    em_labels = steps[-1].responsibilities.argmax(axis=1)
-    km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
+        figure_box = st.container()
     st.subheader("Likelihood, and K-means vs the mixture on the same data")
     likelihood_col, kmeans_col, mixture_col = st.columns(3)
-    with likelihood_col:
-        show(likelihood_figure(steps, index), "em_loglik")
+    stepper(step_box, figure_box, likelihood_col, (dataset, k_true, k, seed))
+    em_labels = steps[-1].responsibilities.argmax(axis=1)
+    km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
     with kmeans_col:
         show(comparison_figure(X, kmeans_labels, "K-means", km_score), "em_vs_kmeans")
     with mixture_col:

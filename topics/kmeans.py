@@ -1,13 +1,12 @@
 """K-means: assign and update half-steps with Play, inertia per step, bad starts and the elbow."""
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 from sklearn.cluster import KMeans
 
 from engine import clustering
 from engine.datasets import clustering_2d
 from ui import controls
-from ui.page import Claim, metric_row, topic_page
+from ui.page import Claim, live_part, metric_row, topic_page
 from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
@@ -44,15 +43,15 @@ def describe(step, previous):
 def frame_traces(X, steps, index):
     step = steps[index]
     traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
-                   marker=cluster_marker(step.labels))]
+             marker=cluster_marker(step.labels))]
     previous = steps[max(index - 1, 0)].centers
     path_x = np.ravel(np.c_[previous[:, 0], step.centers[:, 0], np.full(len(previous), np.nan)])
     path_y = np.ravel(np.c_[previous[:, 1], step.centers[:, 1], np.full(len(previous), np.nan)])
     traces.append(dict(type="scatter", x=path_x, y=path_y, mode="lines", name="centre moved", showlegend=False,
-                       line=dict(color="#111827", width=2, dash="dot")))
+                 line=dict(color="#111827", width=2, dash="dot")))
     traces.append(dict(type="scatter", x=step.centers[:, 0], y=step.centers[:, 1], mode="markers", name="centres",
-                       marker=dict(symbol="x", size=20, color=label_colors(np.arange(len(step.centers))),
-                                   line=dict(width=3, color="#111827"))))
+                 marker=dict(symbol="x", size=20, color=label_colors(np.arange(len(step.centers))),
+                             line=dict(width=3, color="#111827"))))
     return traces
 
 
@@ -74,10 +73,10 @@ def steps_figure(X, steps, index, frames):
 
 def inertia_figure(steps, index):
     fig = figure("Inertia after each half-step", height=300)
-    fig.add_trace(go.Scatter(x=np.arange(len(steps)), y=[s.inertia for s in steps], mode="lines+markers",
-                             line=dict(color=PALETTE[0], width=3),
-                             marker=dict(size=9, color=[PALETTE[1] if s.kind == "update" else PALETTE[0] for s in steps]),
-                             name="inertia", showlegend=False))
+    fig.add_trace(dict(type="scatter", x=np.arange(len(steps)), y=[s.inertia for s in steps], mode="lines+markers",
+                       line=dict(color=PALETTE[0], width=3),
+                       marker=dict(size=9, color=[PALETTE[1] if s.kind == "update" else PALETTE[0] for s in steps]),
+                       name="inertia", showlegend=False))
     mark_x(fig, index, f"step {index}")
     fig.update_xaxes(title="step (orange = update)")
     fig.update_yaxes(title="sum of squared distances")
@@ -86,30 +85,39 @@ def inertia_figure(steps, index):
 
 def elbow_figure(inertias, k):
     fig = figure("Elbow: best inertia for each k", height=300)
-    fig.add_trace(go.Scatter(x=ELBOW_KS, y=inertias, mode="lines+markers", line=dict(color=PALETTE[2], width=3),
-                             showlegend=False))
+    fig.add_trace(dict(type="scatter", x=ELBOW_KS, y=inertias, mode="lines+markers", line=dict(color=PALETTE[2], width=3),
+                       showlegend=False))
     mark_x(fig, k, f"k = {k}")
     fig.update_xaxes(title="k", dtick=1)
     fig.update_yaxes(title="inertia")
     return fig
 
 
+@live_part
+def stepper(step_box, figure_box, inertia_box, settings):
+    """The step slider and what it moves: the scatter with its centres and the inertia marker."""
+    X, steps, _, _ = run(*settings)
+    with step_box:
+        index = step_slider("km", [describe(s, steps[max(i - 1, 0)]) for i, s in enumerate(steps)])
+    with figure_box:
+        metric_row({"inertia now": f"{steps[index].inertia:.1f}", "final inertia": f"{steps[-1].inertia:.1f}",
+                    "iterations to converge": f"{steps[-1].iteration}"})
+        show(steps_figure(X, steps, index, animation_frames(*settings)), "km_steps")
+    with inertia_box:
+        show(inertia_figure(steps, index), "km_inertia")
+
+
 def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
+        step_box = st.container()  # the step slider comes first: stepping is what this page is for
         dataset, k_true, k, seed = cluster_data_controls("km")
         init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
     X, steps, sklearn_inertia, best_inertia = run(dataset, k_true, k, init, seed)
-    with controls_col:
-        index = step_slider("km", [describe(s, steps[max(i - 1, 0)]) for i, s in enumerate(steps)])
-    step = steps[index]
     with chart_col:
-        metric_row({"inertia now": f"{step.inertia:.1f}", "final inertia": f"{steps[-1].inertia:.1f}",
-                    "iterations to converge": f"{steps[-1].iteration}"})
-        show(steps_figure(X, steps, index, animation_frames(dataset, k_true, k, init, seed)), "km_steps")
+        figure_box = st.container()
     inertia_col, elbow_col = st.columns(2)
-    with inertia_col:
-        show(inertia_figure(steps, index), "km_inertia")
+    stepper(step_box, figure_box, inertia_col, (dataset, k_true, k, init, seed))
     with elbow_col:
         show(elbow_figure(elbow_curve(dataset, k_true, seed), k), "km_elbow")
 

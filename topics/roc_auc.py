@@ -1,6 +1,5 @@
 """ROC & AUC: a threshold through two score distributions; ROC, precision–recall and prevalence."""
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from engine import roc
@@ -32,10 +31,10 @@ def densities_figure(separation, spread, prevalence, threshold, weighted):
     left, right = x < threshold, x >= threshold
     for name, mask, y, color in [("TN", left, neg, "TN"), ("FP", right, neg, "FP"),
                                  ("FN", left, pos, "FN"), ("TP", right, pos, "TP")]:
-        fig.add_trace(go.Scatter(x=x[mask], y=y[mask], fill="tozeroy", mode="none", fillcolor=REGION_COLORS[color],
-                                 name=name, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=x, y=neg, name="negatives", line=dict(color=NEGATIVE, width=3)))
-    fig.add_trace(go.Scatter(x=x, y=pos, name="positives", line=dict(color=POSITIVE, width=3)))
+        fig.add_trace(dict(type="scatter", x=x[mask], y=y[mask], fill="tozeroy", mode="none", fillcolor=REGION_COLORS[color],
+                           name=name, hoverinfo="skip"))
+    fig.add_trace(dict(type="scatter", x=x, y=neg, name="negatives", line=dict(color=NEGATIVE, width=3)))
+    fig.add_trace(dict(type="scatter", x=x, y=pos, name="positives", line=dict(color=POSITIVE, width=3)))
     mark_x(fig, threshold, f"threshold {threshold:g}")
     fig.update_xaxes(title="classifier score")
     return fig
@@ -43,11 +42,11 @@ def densities_figure(separation, spread, prevalence, threshold, weighted):
 
 def roc_figure(curve, operating, theory_x, theory_y):
     fig = figure("ROC curve", height=380)
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name="chance", line=dict(color=MUTED, dash="dot")))
-    fig.add_trace(go.Scatter(x=theory_x, y=theory_y, name="population", line=dict(color=MUTED, width=2, dash="dash")))
-    fig.add_trace(go.Scatter(x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)))
-    fig.add_trace(go.Scatter(x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers",
-                             marker=dict(size=16, color="#111827", symbol="x")))
+    fig.add_trace(dict(type="scatter", x=[0, 1], y=[0, 1], name="chance", line=dict(color=MUTED, dash="dot")))
+    fig.add_trace(dict(type="scatter", x=theory_x, y=theory_y, name="population", line=dict(color=MUTED, width=2, dash="dash")))
+    fig.add_trace(dict(type="scatter", x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)))
+    fig.add_trace(dict(type="scatter", x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers",
+                       marker=dict(size=16, color="#111827", symbol="x")))
     fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="right", x=0.98))
     fig.update_xaxes(title="false positive rate", range=[-0.02, 1.02])
     fig.update_yaxes(title="true positive rate", range=[-0.02, 1.02])
@@ -56,12 +55,12 @@ def roc_figure(curve, operating, theory_x, theory_y):
 
 def pr_figure(recall, precision, operating, prevalence):
     fig = figure("Precision–recall", height=380)
-    fig.add_trace(go.Scatter(x=[0, 1], y=[prevalence, prevalence], name="chance",
-                             line=dict(color=MUTED, dash="dot")))
-    fig.add_trace(go.Scatter(x=recall, y=precision, name="sample", line=dict(color=NEGATIVE, width=3)))
+    fig.add_trace(dict(type="scatter", x=[0, 1], y=[prevalence, prevalence], name="chance",
+                       line=dict(color=MUTED, dash="dot")))
+    fig.add_trace(dict(type="scatter", x=recall, y=precision, name="sample", line=dict(color=NEGATIVE, width=3)))
     if not np.isnan(operating["precision"]):
-        fig.add_trace(go.Scatter(x=[operating["recall"]], y=[operating["precision"]], name="threshold",
-                                 mode="markers", marker=dict(size=16, color="#111827", symbol="x")))
+        fig.add_trace(dict(type="scatter", x=[operating["recall"]], y=[operating["precision"]], name="threshold",
+                           mode="markers", marker=dict(size=16, color="#111827", symbol="x")))
     fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="left", x=0.02))
     fig.update_xaxes(title="recall", range=[-0.02, 1.02])
     fig.update_yaxes(title="precision", range=[-0.02, 1.05])
@@ -72,9 +71,9 @@ def confusion_figure(counts):
     z = [[counts["tp"], counts["fn"]], [counts["fp"], counts["tn"]]]
     labels = [[f"TP<br>{counts['tp']:,}", f"FN<br>{counts['fn']:,}"], [f"FP<br>{counts['fp']:,}", f"TN<br>{counts['tn']:,}"]]
     fig = figure("Confusion matrix", height=380)
-    fig.add_trace(go.Heatmap(z=z, x=["predicted +", "predicted −"], y=["actual +", "actual −"], text=labels,
-                             texttemplate="%{text}", textfont=dict(size=20), colorscale="Blues", showscale=False,
-                             hoverinfo="skip"))
+    fig.add_trace(dict(type="heatmap", z=z, x=["predicted +", "predicted −"], y=["actual +", "actual −"], text=labels,
+                       texttemplate="%{text}", textfont=dict(size=20), colorscale="Blues", showscale=False,
+                       hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed")
     return fig
 

@@ -1,6 +1,7 @@
 """The scaffold every topic page uses, so all pages read alike (see DESIGN.md, "Page anatomy")."""
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import sys
@@ -37,32 +38,22 @@ def warm_up_engine() -> None:
                 importlib.import_module(name)
 
 
-def topic_page(slug: str, play: Callable[[], list[Claim] | None]) -> None:
-    """Render a topic page: title and intuition, the live part, then the notes.
+def topic_page(slug: str, *sections: Callable[[], list[Claim] | None]) -> None:
+    """Render a topic page: title and intuition, the live sections, then the notes.
 
-    ``play`` draws the controls and charts and returns the claims it checked. It runs inside an
-    ``st.fragment``, so moving a control reruns only the live part; a ``ValueError`` from the
-    engine becomes an ``st.error`` with its message instead of a traceback.
+    Each section draws its controls and charts and returns the claims it checked. Each runs in its own
+    ``st.fragment``, so a control reruns only the section it belongs to (a page whose parts do not
+    share controls, such as the CNN calculator and the layer stack, passes one section per part). A
+    ``ValueError`` from the engine becomes an ``st.error`` with its message instead of a traceback.
+    "What to notice" follows the first section, and each section's claim check follows its charts.
     """
+    if not sections:
+        raise ValueError("sections: a topic page needs at least one live section")
     topic, notes = by_slug(slug), load_notes(slug)
     st.title(f"{topic.icon} {topic.title}")
     st.markdown(notes.intuition)
-
-    @st.fragment
-    def live():
-        try:
-            claims = play() or []
-        except ValueError as error:
-            st.error(f"Those settings don't work: {error}", icon=":material/error:")
-            claims = []
-        st.subheader("What to notice")
-        st.markdown("\n".join(f"- {bullet}" for bullet in notes.notice))
-        if claims:
-            st.subheader("Claim check")
-            for claim in claims:
-                show_claim(claim)
-
-    live()
+    for number, section in enumerate(sections):
+        _live_section(section, notes.notice if number == 0 else None)
     st.subheader("Key formula")
     for formula in notes.formulas:
         st.latex(formula)
@@ -72,6 +63,45 @@ def topic_page(slug: str, play: Callable[[], list[Claim] | None]) -> None:
         st.markdown(notes.answer)
     st.subheader("Common mistake")
     st.warning(notes.mistake, icon=":material/lightbulb:")
+
+
+def show_value_error(error: ValueError) -> None:
+    st.error(f"Those settings don't work: {error}", icon=":material/error:")
+
+
+@st.fragment
+def _live_section(section: Callable[[], list[Claim] | None], notice: list[str] | None) -> None:
+    try:
+        claims = section() or []
+    except ValueError as error:
+        show_value_error(error)
+        claims = []
+    if notice:
+        st.subheader("What to notice")
+        st.markdown("\n".join(f"- {bullet}" for bullet in notice))
+    if claims:
+        st.subheader("Claim check")
+        for claim in claims:
+            show_claim(claim)
+
+
+def live_part(draw: Callable[..., None]) -> Callable[..., None]:
+    """A fragment inside a section, for the control that the page is about (a step, a threshold).
+
+    Moving a control drawn inside ``draw`` reruns only ``draw``, which may write into containers the
+    section made (the controls column, a chart column), so the page keeps one layout while a step
+    slider redraws one or two charts instead of the whole section. Claims stay in the section, so
+    they must not depend on these controls. ValueErrors become ``st.error`` as in ``topic_page``.
+    """
+    @st.fragment
+    @functools.wraps(draw)
+    def part(*args, **kwargs) -> None:
+        try:
+            draw(*args, **kwargs)
+        except ValueError as error:
+            show_value_error(error)
+
+    return part
 
 
 def show_claim(claim: Claim) -> None:

@@ -1,10 +1,25 @@
 """Every catalog page through AppTest: runs clean, draws its charts, survives every control's extremes."""
+import json
+
+import plotly.graph_objects as go
 import pytest
 
 from tests.pages.conftest import exceptions, open_page
 from ui.catalog import TOPICS
 
 RANGE_WIDGETS = ("slider", "select_slider")
+
+
+def assert_valid_charts(at, with_frames=True):
+    """Pages build figures as plain dicts (ui.theme.Figure); plotly.py's validation runs here instead."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if not with_frames:
+            spec.pop("frames", None)
+        try:
+            go.Figure(spec)
+        except ValueError as error:
+            raise AssertionError(f"invalid Plotly figure {spec['layout'].get('title')}: {error}") from None
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
@@ -17,6 +32,7 @@ def test_page_runs_with_charts_notes_and_claims(topic):
     assert "**Claim:**" in text and "**Verdict:**" in text
     assert at.title[0].value.endswith(topic.title)
     assert len(at.get("latex")) >= 1 and len(at.expander) >= 1
+    assert_valid_charts(at)
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
@@ -32,6 +48,7 @@ def test_every_range_control_survives_both_ends(topic):
                 value = type(widget.value)(value)
             widget.set_value(value).run()
             assert not exceptions(at), f"{key} at {end}: {exceptions(at)}"
+            assert_valid_charts(at, with_frames=False)
         next(w for w in at.get(kind) if w.key == key).set_value(
             next(w for w in open_page(topic.page_path).get(kind) if w.key == key).value).run()
 
