@@ -139,3 +139,14 @@ def binormal_rates(threshold, separation, spread, prevalence) -> dict:
     with np.errstate(invalid="ignore", divide="ignore"):
         precision = np.where(called_positive > 0, prevalence * tpr / called_positive, np.nan)
     return {"tpr": tpr, "fpr": fpr, "precision": precision}
+
+
+def equal_error_threshold(separation, spread) -> float:
+    """The population threshold where sensitivity equals specificity.
+
+    Negatives score N(0, 1) and positives N(separation, spread²), so TPR(t) = 1 − FPR(t) means
+    (separation − t) / spread = t, i.e. t = separation / (1 + spread).
+    """
+    separation = check_float("separation", separation, low=-10, high=10)
+    spread = check_float("spread", spread, low=0.05, high=10)
+    return separation / (1 + spread)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from engine import roc
 from ui import controls
-from ui.page import Claim, metric_row, topic_page
-from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, mark_x, show, square_axes
+from ui.page import Claim, live_part, metric_row, topic_page
+from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, mark_x, show
 
 PREVALENCES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9]
 SAMPLE_SIZES = [500, 1000, 2000, 5000, 10000, 20000]
@@ -40,41 +40,35 @@ def densities_figure(separation, spread, prevalence, threshold, weighted):
     return fig
 
 
-def roc_figure(curve, operating, theory_x, theory_y):
-    fig = figure("ROC curve", height=380)
-    fig.add_trace(dict(type="scatter", x=[0, 1], y=[0, 1], name="chance", line=dict(color=MUTED, dash="dot")))
-    fig.add_trace(dict(type="scatter", x=theory_x, y=theory_y, name="population", line=dict(color=MUTED, width=2, dash="dash")))
-    fig.add_trace(dict(type="scatter", x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)))
-    fig.add_trace(dict(type="scatter", x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers",
-                       marker=dict(size=16, color="#111827", symbol="x")))
-    fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="right", x=0.98))
-    fig.update_xaxes(title="false positive rate", range=[-0.02, 1.02])
-    fig.update_yaxes(title="true positive rate", range=[-0.02, 1.02])
-    return square_axes(fig)
+def curves_figure(curve, operating, theory, recall, precision, prevalence):
+    """ROC (left) and precision–recall (right) side by side, each with the threshold's operating point.
 
-
-def pr_figure(recall, precision, operating, prevalence):
-    fig = figure("Precision–recall", height=380)
-    fig.add_trace(dict(type="scatter", x=[0, 1], y=[prevalence, prevalence], name="chance",
-                       line=dict(color=MUTED, dash="dot")))
-    fig.add_trace(dict(type="scatter", x=recall, y=precision, name="sample", line=dict(color=NEGATIVE, width=3)))
+    One figure with two panels: the threshold slider redraws two charts (this and the densities)
+    instead of three, and the two curves stay the same size.
+    """
+    panel_title = dict(xref="paper", yref="paper", y=1.02, yanchor="bottom", showarrow=False, font=dict(size=16))
+    fig = figure("", height=420, margin=dict(t=60, b=65),
+                 xaxis=dict(domain=[0, 0.44], range=[-0.02, 1.02], title="false positive rate"),
+                 yaxis=dict(range=[-0.02, 1.02], title="true positive rate"),
+                 xaxis2=dict(domain=[0.56, 1], range=[-0.02, 1.02], title="recall"),
+                 yaxis2=dict(anchor="x2", range=[-0.02, 1.05], title="precision"),
+                 legend=dict(orientation="v", yanchor="bottom", y=0.03, xanchor="right", x=0.43),
+                 annotations=[dict(text="ROC curve", x=0.22, xanchor="center", **panel_title),
+                              dict(text="Precision–recall", x=0.78, xanchor="center", **panel_title)])
+    marker = dict(size=16, color="#111827", symbol="x")
+    fig.add_traces([
+        dict(type="scatter", x=[0, 1], y=[0, 1], name="chance", line=dict(color=MUTED, dash="dot")),
+        dict(type="scatter", x=theory["fpr"], y=theory["tpr"], name="population", line=dict(color=MUTED, width=2, dash="dash")),
+        dict(type="scatter", x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)),
+        dict(type="scatter", x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers", marker=marker),
+        dict(type="scatter", x=[0, 1], y=[prevalence, prevalence], name="chance", showlegend=False,
+             line=dict(color=MUTED, dash="dot"), xaxis="x2", yaxis="y2"),
+        dict(type="scatter", x=recall, y=precision, name="sample", showlegend=False,
+             line=dict(color=NEGATIVE, width=3), xaxis="x2", yaxis="y2"),
+    ])
     if not np.isnan(operating["precision"]):
         fig.add_trace(dict(type="scatter", x=[operating["recall"]], y=[operating["precision"]], name="threshold",
-                           mode="markers", marker=dict(size=16, color="#111827", symbol="x")))
-    fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="left", x=0.02))
-    fig.update_xaxes(title="recall", range=[-0.02, 1.02])
-    fig.update_yaxes(title="precision", range=[-0.02, 1.05])
-    return fig
-
-
-def confusion_figure(counts):
-    z = [[counts["tp"], counts["fn"]], [counts["fp"], counts["tn"]]]
-    labels = [[f"TP<br>{counts['tp']:,}", f"FN<br>{counts['fn']:,}"], [f"FP<br>{counts['fp']:,}", f"TN<br>{counts['tn']:,}"]]
-    fig = figure("Confusion matrix", height=380)
-    fig.add_trace(dict(type="heatmap", z=z, x=["predicted +", "predicted −"], y=["actual +", "actual −"], text=labels,
-                       texttemplate="%{text}", textfont=dict(size=20), colorscale="Blues", showscale=False,
-                       hoverinfo="skip"))
-    fig.update_yaxes(autorange="reversed")
+                           showlegend=False, mode="markers", marker=marker, xaxis="x2", yaxis="y2"))
     return fig
 
 
@@ -82,51 +76,76 @@ def fmt(value):
     return "—" if np.isnan(value) else f"{value:.3f}"
 
 
+def confusion_table(counts, r):
+    """The confusion matrix with its row and column rates, as a table (cheaper to redraw than a chart)."""
+    return (f"| | predicted + | predicted − | |\n|---|---:|---:|---:|\n"
+            f"| **actual +** | TP **{counts['tp']:,}** | FN {counts['fn']:,} | recall (TPR) **{fmt(r['tpr'])}** |\n"
+            f"| **actual −** | FP {counts['fp']:,} | TN **{counts['tn']:,}** | specificity **{fmt(r['specificity'])}** |\n"
+            f"| | precision **{fmt(r['precision'])}** | | FPR {fmt(r['fpr'])} |\n\n"
+            f"Accuracy **{fmt(r['accuracy'])}** · F1 **{fmt(r['f1'])}**")
+
+
+@live_part
+def threshold_part(threshold_box, density_box, curves_box, table_box, settings):
+    """The threshold slider and what it moves: the shaded regions, both operating points, the counts."""
+    n, separation, spread, prevalence, weighted, seed = settings
+    with threshold_box:
+        threshold = controls.slider("Threshold (score ≥ threshold ⇒ positive)", "roc_t", -3.0, 6.0, 0.75, 0.05)
+    sample, curve, recall, precision, _, _ = sample_and_curves(n, separation, spread, prevalence, seed)
+    counts = roc.confusion_at(sample.y, sample.scores, threshold)
+    r = roc.rates(counts)
+    theory = population_curve(separation, spread, prevalence)
+    with density_box:
+        show(densities_figure(separation, spread, prevalence, threshold, weighted), "roc_density")
+    with curves_box:
+        show(curves_figure(curve, r, theory, recall, precision, prevalence), "roc_curves")
+    with table_box:
+        st.markdown(f"**At threshold {threshold:g}**\n\n" + confusion_table(counts, r))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def population_curve(separation, spread, prevalence):
+    return roc.binormal_rates(np.linspace(-8, 12, 300), separation, spread, prevalence)
+
+
 def play():
     controls_col, charts_col = st.columns([1, 3], gap="large")
     with controls_col:
+        threshold_box = st.container()  # the threshold comes first: it is what this page is about
         separation = controls.slider("Class separation (mean of positives)", "roc_sep", 0.0, 4.0, 1.5, 0.1)
         spread = controls.slider("Spread of positive scores (σ)", "roc_spread", 0.3, 3.0, 1.0, 0.1,
                                  help="Negatives always score N(0, 1).")
         prevalence = controls.log_slider("Prevalence (share of positives)", "roc_prev", PREVALENCES, 0.5,
                                          help="A rare disease has prevalence 0.01 or below.")
-        threshold = controls.slider("Threshold (score ≥ threshold ⇒ positive)", "roc_t", -3.0, 6.0, 0.75, 0.05)
         n = controls.log_slider("Cases in the sample", "roc_n", SAMPLE_SIZES, 2000)
         weighted = controls.toggle("Scale densities by class frequency", "roc_weighted", True,
                                    help="On: the curves' areas are proportional to how many cases each class has.")
         seed = controls.slider("Sample seed", "roc_seed", 0, 20, 0)
-    sample, curve, recall, precision, auc, auc_pairs = sample_and_curves(n, separation, spread, prevalence, seed)
-    counts = roc.confusion_at(sample.y, sample.scores, threshold)
-    r = roc.rates(counts)
-    theory = roc.binormal_rates(np.linspace(-8, 12, 300), separation, spread, prevalence)
+    sample, _, _, _, auc, auc_pairs = sample_and_curves(n, separation, spread, prevalence, seed)
     with charts_col:
-        show(densities_figure(separation, spread, prevalence, threshold, weighted), "roc_density")
-    left, middle, right = st.columns(3)
-    with left:
-        show(roc_figure(curve, r, theory["fpr"], theory["tpr"]), "roc_curve")
-    with middle:
-        show(pr_figure(recall, precision, r, prevalence), "roc_pr")
-    with right:
-        show(confusion_figure(counts), "roc_confusion")
-    metric_row({"TPR = recall": fmt(r["tpr"]), "FPR": fmt(r["fpr"]), "precision": fmt(r["precision"]),
-                "specificity": fmt(r["specificity"]), "F1": fmt(r["f1"]), "accuracy": fmt(r["accuracy"])})
-    metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}",
-                "population AUC": f"{roc.binormal_auc(separation, spread):.3f}",
+        density_box = st.container()
+    curves_col, table_col = st.columns([2, 1], gap="medium")
+    threshold_part(threshold_box, density_box, curves_col, table_col,
+                   (n, separation, spread, prevalence, weighted, seed))
+    population = roc.binormal_auc(separation, spread)
+    metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}", "population AUC": f"{population:.3f}",
                 "positives": f"{int(sample.y.sum()):,} / {n:,}"},
                help={"P(score₊ > score₋)": "Chance that a random positive outscores a random negative — the meaning of AUC."})
 
-    population = roc.binormal_auc(separation, spread)
-    good_test = r["tpr"] >= 0.8 and r["specificity"] >= 0.8
+    # The claims do not depend on the threshold slider, so moving it does not recompute them.
+    balanced = roc.equal_error_threshold(separation, spread)
+    at_balance = roc.binormal_rates(balanced, separation, spread, prevalence)
+    sensitivity, balanced_precision = float(at_balance["tpr"]), float(at_balance["precision"])
     return [
         Claim("AUC is the probability that a random positive scores higher than a random negative.",
               f"AUC by area = {auc:.4f}; by counting all positive–negative pairs = {auc_pairs:.4f}",
               abs(auc - auc_pairs) < 1e-9),
         Claim("For a rare disease, a test with good sensitivity and specificity can still be wrong most of the "
               "times it says positive — watch precision, not accuracy.",
-              f"at prevalence {prevalence:g}: sensitivity {fmt(r['tpr'])}, specificity {fmt(r['specificity'])}, "
-              f"accuracy {fmt(r['accuracy'])}, precision {fmt(r['precision'])}"
-              + ("" if good_test else " (lower the threshold or raise the separation to get a good test first)"),
-              bool(good_test and r["precision"] < 0.5)),
+              f"at the threshold where sensitivity = specificity = {sensitivity:.3f} (t = {balanced:.2f}) and "
+              f"prevalence {prevalence:g}, precision is {fmt(balanced_precision)}"
+              + ("" if sensitivity >= 0.8 else " (raise the separation to get a good test first)"),
+              bool(sensitivity >= 0.8 and balanced_precision < 0.5)),
         Claim("The ROC curve does not depend on prevalence (the PR curve does).",
               f"sample AUC {auc:.3f} vs population AUC {population:.3f}, which has no prevalence in it",
               abs(auc - population) < 3 / np.sqrt(max(1, min(sample.y.sum(), n - sample.y.sum())))),

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
+from scipy.stats import norm
 from sklearn import metrics
 
 from engine import roc
@@ -89,3 +90,18 @@ def test_sample_always_has_both_classes():
 def test_bad_inputs_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@given(st.floats(-5, 5), st.floats(0.1, 5))
+def test_equal_error_threshold_balances_sensitivity_and_specificity(separation, spread):
+    from scipy.optimize import brentq
+    t = roc.equal_error_threshold(separation, spread)
+    rates = roc.binormal_rates(t, separation, spread, 0.5)
+    assert rates["tpr"] == pytest.approx(1 - rates["fpr"], abs=1e-9)
+    balanced = brentq(lambda x: norm.sf(x, separation, spread) - norm.cdf(x), -30, 30, xtol=1e-12)
+    assert t == pytest.approx(balanced, abs=1e-8)
+
+
+def test_equal_error_threshold_names_bad_spread():
+    with pytest.raises(ValueError, match="spread"):
+        roc.equal_error_threshold(1.0, 0.0)
