@@ -24,3 +24,10 @@ def test_figure_dict_is_a_valid_plotly_figure_with_text_axis_titles():
     assert len(spec["layout"]["shapes"]) == 2 and len(spec["layout"]["annotations"]) == 2
     validated = go.Figure(spec)
     assert validated.layout.height == 300 and validated.layout.template.layout.font.size == 15
+
+
+def test_float32_arrays_stay_float32_and_small_labels_go_as_int8():
+    assert encode_arrays(np.ones(3, dtype=np.float32))["dtype"] == "f4"
+    assert encode_arrays(np.ones(3))["dtype"] == "f8"
+    assert encode_arrays(np.array([0, 5, 7]))["dtype"] == "i1"
+    assert encode_arrays(np.array([0, 500]))["dtype"] == "f8"
