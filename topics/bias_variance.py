@@ -52,7 +52,7 @@ def error_figure(s, degree):
         fig.add_trace(dict(type="scatter", x=s.degrees, y=np.maximum(values, 1e-6), name=name, mode="lines+markers",
                            line=dict(color=color, width=3, dash=dash)))
     mark_x(fig, degree, f"degree {degree}")
-    fig.update_yaxes(type="log", title="mean squared error", range=[-4, 1.5])
+    fig.update_yaxes(type="log", title="mean squared error", range=[-4, 1.5], exponentformat="power")
     fig.update_xaxes(title="polynomial degree", range=[-0.5, bv.MAX_DEGREE + 0.5])
     return fig
 
@@ -69,7 +69,7 @@ def degree_part(degree_box, fits_box, error_box, numbers_box, settings):
         show(error_figure(s, degree), "bv_errors")
     with numbers_box:
         st.markdown(f"**At degree {degree}**\n\n"
-                    f"| | |\n|---|---:|\n| bias² | {d.bias2:.4f} |\n| + variance | {d.variance:.4f} |\n"
+                    f"| component | MSE |\n|---|---:|\n| bias² | {d.bias2:.4f} |\n| + variance | {d.variance:.4f} |\n"
                     f"| + noise σ² | {d.noise:.4f} |\n| **= expected error** | **{d.bias2 + d.variance + d.noise:.4f}** |\n"
                     f"| measured on fresh test data | {d.expected_error:.4f} |\n| training error | {d.train_error:.4f} |")
 

@@ -108,6 +108,14 @@ def population_curve(separation, spread, prevalence):
     return roc.binormal_rates(np.linspace(-8, 12, 300), separation, spread, prevalence)
 
 
+def auc_metrics(auc, auc_pairs, population, sample, n):
+    """Threshold-free numbers: AUC two ways, the population AUC and the class balance, two per row."""
+    metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}"},
+               help={"P(score₊ > score₋)": "Chance that a random positive outscores a random negative — the meaning of AUC."})
+    metric_row({"population AUC": f"{population:.3f}", "positives": f"{int(sample.y.sum()):,}"},
+               help={"positives": f"Positive cases among the {n:,} in the sample."})
+
+
 def play():
     controls_col, charts_col = st.columns([1, 3], gap="large")
     with controls_col:
@@ -123,14 +131,12 @@ def play():
         seed = controls.slider("Sample seed", "roc_seed", 0, 20, 0)
     sample, _, _, _, auc, auc_pairs = sample_and_curves(n, separation, spread, prevalence, seed)
     with charts_col:
-        density_box = st.container()
-    curves_col, table_col = st.columns([2, 1], gap="medium")
-    threshold_part(threshold_box, density_box, curves_col, table_col,
-                   (n, separation, spread, prevalence, weighted, seed))
+        density_box, curves_box = st.container(), st.container()
+    table_col, auc_col = st.columns([1.25, 1], gap="large")
+    threshold_part(threshold_box, density_box, curves_box, table_col, (n, separation, spread, prevalence, weighted, seed))
     population = roc.binormal_auc(separation, spread)
-    metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}", "population AUC": f"{population:.3f}",
-                "positives": f"{int(sample.y.sum()):,} / {n:,}"},
-               help={"P(score₊ > score₋)": "Chance that a random positive outscores a random negative — the meaning of AUC."})
+    with auc_col:
+        auc_metrics(auc, auc_pairs, population, sample, n)
 
     # The claims do not depend on the threshold slider, so moving it does not recompute them.
     balanced = roc.equal_error_threshold(separation, spread)

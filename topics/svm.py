@@ -41,8 +41,10 @@ def boundary_figure(X, y, support, xs, ys, surface, title):
     drawn = surface.astype(np.float32)  # only drawn: half the bytes of float64
     fig.add_trace(dict(type="heatmap", x=xs, y=ys, z=np.clip(drawn, -limit, limit), colorscale="RdBu_r", zmid=0, opacity=0.55,
                        showscale=False, hovertemplate="f = %{z:.2f}<extra></extra>"))
-    fig.add_trace(dict(type="contour", x=xs, y=ys, z=drawn, contours=dict(start=-1, end=1, size=1, coloring="none"),
-                       line=dict(color="#111827", width=2), showscale=False, hoverinfo="skip", name="f = −1, 0, +1"))
+    for start, end, size, dash, name in ((0, 0, 1, "solid", "boundary f = 0"), (-1, 1, 2, "dash", "margins f = ±1")):
+        fig.add_trace(dict(type="contour", x=xs, y=ys, z=drawn, contours=dict(start=start, end=end, size=size, coloring="none"),
+                           line=dict(color="#111827", width=2, dash=dash), showscale=False, hoverinfo="skip", name=name,
+                           showlegend=True))
     for value, name, color in ((0, "class −1", NEGATIVE), (1, "class +1", POSITIVE)):
         members = y == value
         fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
@@ -105,11 +107,8 @@ def play():
                     "margin width": "—" if margin_width is None else f"{margin_width:.3f}",
                     "training accuracy": f"{accuracy:.1%}"},
                    help={"margin width": "2/‖w‖, defined for the linear kernel."})
-        boundary_col, loss_col = st.columns([1.2, 1])
-    with boundary_col:
         show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
                              + (f", γ = {gamma:g}" if kernel != "linear" else "")), "svm_boundary")
-    with loss_col:
         show(loss_figure(margins), "svm_loss")
 
     change = float(sv_change / max(np.abs(surface).max(), 1e-9))
