@@ -34,7 +34,7 @@ def run(dataset, k_true, k, seed):
 
 def frame_traces(X, step):
     if step.kind == "init":
-        marker = dict(size=8, color="#9CA3AF", line=dict(width=0.5, color="white"))
+        marker = dict(size=8, color="#9CA3AF", opacity=1.0, line=dict(width=0.5, color="white"))
     else:  # colour = most responsible component, opacity = how sure (faded points are shared)
         resp = step.responsibilities
         marker = cluster_marker(resp.argmax(axis=1), opacity=np.clip(resp.max(axis=1), 0.15, 1.0))
@@ -42,7 +42,7 @@ def frame_traces(X, step):
              marker=marker)]
     for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
         for n_std, dash in ((1.0, "solid"), (2.0, "dot")):
-            outline = clustering.ellipse(mean, cov, n_std)
+            outline = clustering.ellipse(mean, cov, n_std, n_points=40)  # smooth enough; frames stay small
             traces.append(dict(type="scatter", x=outline[:, 0], y=outline[:, 1], mode="lines", showlegend=n_std == 1.0,
                          name=f"component {j + 1} (π = {weight:.2f})",
                          line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))

@@ -1,6 +1,5 @@
 """SVM: decision function, margins and support vectors; C, kernels, γ; hinge loss; the 3-D kernel lift."""
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from engine import svm
