@@ -7,7 +7,7 @@ from ui import controls
 from ui.page import Claim, metric_row, topic_page
 from ui.theme import PALETTE, figure, shade_x, show
 
-X = np.linspace(-6, 6, 601)
+X = np.linspace(-6, 6, 301)  # 0.04 apart: smooth curves, half the points to redraw
 SATURATION = 0.05
 NAMES = list(ACTIVATIONS)
 MAX_LOGITS = 12
