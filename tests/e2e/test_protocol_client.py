@@ -1,6 +1,7 @@
 """bench/load.py's websocket client against the real server: it must see the pages as a browser does."""
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -9,6 +10,12 @@ from ui.catalog import TOPICS
 
 sys.path.insert(0, str(ROOT / "bench"))
 from protocol_client import ProtocolSession  # noqa: E402
+
+
+def visit_and_move(url, slug):
+    """Run the client on a thread of its own: Playwright's sync API keeps an event loop on this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _visit_and_move(url, slug)).result()
 
 
 async def _visit_and_move(url, slug):
@@ -25,7 +32,7 @@ async def _visit_and_move(url, slug):
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
 def test_protocol_client_opens_every_page_and_moves_its_sliders(server, topic):
-    sliders, moves, exceptions = asyncio.run(_visit_and_move(server.url, topic.slug))
+    sliders, moves, exceptions = visit_and_move(server.url, topic.slug)
     assert sliders, "the client found no slider on the page"
     assert all(slider.fragment_id for slider in sliders), "every slider lives in a fragment"
     assert len(moves) == min(3, len(sliders)) and all(ms > 0 for ms in moves)
@@ -33,6 +40,6 @@ def test_protocol_client_opens_every_page_and_moves_its_sliders(server, topic):
 
 
 def test_a_pages_main_control_has_a_fragment_of_its_own(server):
-    sliders, _, _ = asyncio.run(_visit_and_move(server.url, "kmeans"))
+    sliders, _, _ = visit_and_move(server.url, "kmeans")
     by_key = {slider.id.rsplit("-", 1)[-1]: slider.fragment_id for slider in sliders}
     assert by_key["km_step"] != by_key["km_k"], "the step slider should rerun only its own part"
