@@ -33,7 +33,7 @@ from ui.catalog import TOPICS
 APP_READY = ("() => { const a = document.querySelector(\"[data-testid='stApp']\"); return a && "
              "a.getAttribute('data-test-connection-state') === 'CONNECTED' && "
              "a.getAttribute('data-test-script-state') === 'notRunning' && "
-             "document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length > 0; }")
+             "document.querySelectorAll('.js-plotly-plot .main-svg').length > 0; }")
 
 
 class Sampler(threading.Thread):

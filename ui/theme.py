@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from ui.live_chart import live_chart
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 NEGATIVE, POSITIVE = "#0072B2", "#D55E00"
 GOOD, BAD, MUTED = "#009E73", "#D55E00", "#9AA0A6"
@@ -124,25 +126,14 @@ class Figure:
         return spec
 
 
-class _Prebuilt(go.Figure):
-    """Hands ``st.plotly_chart`` a finished spec: it serialises any plotly figure through ``to_dict()``."""
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._spec = spec
-
-    def to_dict(self):
-        return self._spec
-
-
 def figure(title: str = "", height: int = 420, **layout) -> Figure:
     """An empty figure in the playground's theme."""
     return Figure(title, height, **layout)
 
 
-def show(fig: Figure | go.Figure, key: str) -> None:
-    """Draw a figure with the playground's theme (not Streamlit's) and a slim mode bar."""
-    st.plotly_chart(_Prebuilt(fig.to_dict()) if isinstance(fig, Figure) else fig, key=key, theme=None, config=CONFIG)
+def show(fig: Figure, key: str) -> None:
+    """Draw a figure with the playground's theme and a slim mode bar, redrawn in place on later runs."""
+    live_chart(fig.to_dict(), key=key, config=CONFIG)
 
 
 def square_axes(fig: Figure) -> Figure:

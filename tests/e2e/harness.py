@@ -96,10 +96,15 @@ def wait_for_app(page, timeout_ms: float = 60_000) -> None:
                            timeout=timeout_ms)
 
 
+# A drawn Plotly chart, whether by ui.live_chart (the pages) or st.plotly_chart (the bench's trivial page).
+PLOT = ".js-plotly-plot"
+DRAWN_CHART = ".js-plotly-plot .main-svg"
+
+
 def wait_for_charts(page, minimum: int = 1, timeout_ms: float = 60_000) -> None:
     """At least ``minimum`` Plotly charts actually drawn (an SVG inside each plot container)."""
     page.wait_for_function(
-        "n => document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length >= n",
+        f"n => document.querySelectorAll({DRAWN_CHART!r}).length >= n",
         arg=minimum, timeout=timeout_ms)
     wait_for_app(page, timeout_ms)
 

@@ -4,13 +4,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.harness import Server, page_url, wait_for_app, wait_for_charts
+from tests.e2e.harness import DRAWN_CHART, PLOT, Server, page_url, wait_for_app, wait_for_charts
 from ui.catalog import TOPICS
 
 SLUGS = [t.slug for t in TOPICS]
 # A hash of every chart's data on the page: changes when any chart is redrawn with new numbers.
 CHARTS_HASH = """() => {
-  const plots = [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")];
+  const plots = [...document.querySelectorAll(".js-plotly-plot")];
   const text = plots.map(p => JSON.stringify(p.data || [])).join("|");
   let h = 0;
   for (let i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) | 0; }
@@ -73,7 +73,7 @@ def test_a_deep_link_on_a_fresh_server_goes_through_app_py(page):
 def test_page_loads_with_charts_and_no_exception(page, server, slug):
     open_topic(page, server, slug)
     assert not problems(page)
-    assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= 1
+    assert page.locator(DRAWN_CHART).count() >= 1
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -92,6 +92,19 @@ def test_keyboard_slider_move_redraws_and_the_url_restores_it(page, server, slug
     wait_for_charts(page, 1)
     assert page.locator("[data-testid='stSliderThumbValue']").first.inner_text() == shown
     page.wait_for_function(f"() => ({CHARTS_HASH})() === {after!r}", timeout=30_000)
+
+
+def test_a_redrawn_chart_stays_the_same_element_and_plotly_js_is_served_locally(page, server):
+    """ui.live_chart redraws in place (Plotly.react), where st.plotly_chart would mount a new chart."""
+    open_topic(page, server, "roc_auc")
+    page.evaluate(f"() => document.querySelectorAll({PLOT!r}).forEach(p => {{ p.__keep = true; }})")
+    before = page.evaluate(CHARTS_HASH)
+    move_first_slider(page)
+    page.wait_for_function(f"() => ({CHARTS_HASH})() !== {before!r}", timeout=30_000)
+    settled_charts_hash(page)
+    assert page.evaluate(f"() => [...document.querySelectorAll({PLOT!r})].every(p => p.__keep)")
+    sources = page.evaluate("() => [...document.scripts].map(s => s.src).filter(s => s.includes('plotly'))")
+    assert sources == [f"{server.url}/app/static/plotly.min.js"]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +128,7 @@ def test_hostile_query_parameters_never_show_a_traceback(page, server, slug, bou
         wait_for_app(page)
         assert not problems(page), f"{slug} with every parameter = {value!r}: {problems(page)}"
         assert page.locator("h1").first.is_visible()
-        charts = page.locator("[data-testid='stPlotlyChart']").count()
+        charts = page.locator("[data-testid='playgroundChart']").count()
         messages = page.locator("[data-testid='stAlert']").count()
         assert charts or messages, f"{slug} with {value!r}: neither charts (defaults) nor a message"
         assert not page.locator("script:has-text('alert(1)')").count()
@@ -133,7 +146,7 @@ def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
 @pytest.mark.parametrize("slug, query", [("kmeans", {"km_init": "random points"}), ("gmm_em", {})])
 def test_play_button_animates_the_steps(page, server, slug, query):
     open_topic(page, server, slug, query)
-    chart = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+    chart = PLOT
     frames = page.evaluate(f"() => document.querySelector(\"{chart}\")._transitionData._frames.length")
     assert frames > 1
     title_js = f"() => document.querySelector(\"{chart}\").layout.title.text"

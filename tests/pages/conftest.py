@@ -1,4 +1,5 @@
 """Helpers for AppTest page tests: open a page the way a user does, through app.py's navigation."""
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ def open_page(page_path: str, query_params: dict | None = None) -> AppTest:
     if page_path != "topics/home.py":
         at.switch_page(page_path).run()
     return at
+
+
+def chart_figures(at: AppTest) -> list[dict]:
+    """The Plotly figures the page drew through ``ui.live_chart``, as the browser receives them."""
+    return [json.loads(element.proto.json)["figure"] for element in at.get("bidi_component")
+            if element.proto.component_name == "playground_chart"]
 
 
 def exceptions(at: AppTest) -> list[str]:

@@ -1,10 +1,8 @@
 """Every catalog page through AppTest: runs clean, draws its charts, survives every control's extremes."""
-import json
-
 import plotly.graph_objects as go
 import pytest
 
-from tests.pages.conftest import exceptions, open_page
+from tests.pages.conftest import chart_figures, exceptions, open_page
 from ui.catalog import TOPICS
 
 RANGE_WIDGETS = ("slider", "select_slider")
@@ -12,8 +10,8 @@ RANGE_WIDGETS = ("slider", "select_slider")
 
 def assert_valid_charts(at, with_frames=True):
     """Pages build figures as plain dicts (ui.theme.Figure); plotly.py's validation runs here instead."""
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
+    for spec in chart_figures(at):
+        spec.pop("config")
         if not with_frames:
             spec.pop("frames", None)
         try:
@@ -27,7 +25,7 @@ def test_page_runs_with_charts_notes_and_claims(topic):
     at = open_page(topic.page_path)
     assert not exceptions(at)
     assert not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(chart_figures(at)) >= 2
     text = " ".join(m.value for m in at.markdown)
     assert "**Claim:**" in text and "**Verdict:**" in text
     assert at.title[0].value.endswith(topic.title)
