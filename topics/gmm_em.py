@@ -34,7 +34,7 @@ def run(dataset, k_true, k, seed):
 
 def frame_traces(X, step):
     if step.kind == "init":
-        marker = dict(size=8, color="#9CA3AF", opacity=1.0, line=dict(width=0.5, color="white"))
+        marker = dict(size=8, color="#9CA3AF", opacity=1.0)
     else:  # colour = most responsible component, opacity = how sure (faded points are shared)
         resp = step.responsibilities
         marker = cluster_marker(resp.argmax(axis=1), opacity=np.clip(resp.max(axis=1), 0.15, 1.0))
@@ -95,7 +95,6 @@ def stepper(step_box, figure_box, likelihood_box, settings):
     with step_box:
         index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with figure_box:
-        metric_row({"iterations": f"{steps[-1].iteration}", "log-likelihood now": f"{steps[index].log_likelihood:.3f}"})
         show(em_figure(X, steps, index, animation_frames(*settings)), "em_steps")
     with likelihood_box:
         show(likelihood_figure(steps, index), "em_loglik")
@@ -107,7 +106,9 @@ def play():
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
         dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
     X, truth, steps, kmeans_labels, sklearn_gap = run(dataset, k_true, k, seed)
-    with chart_col:
+    with chart_col:  # what does not change with the step stays out of the step's fragment
+        metric_row({"iterations to converge": f"{steps[-1].iteration}",
+                    "final mean log-likelihood": f"{steps[-1].log_likelihood:.3f}"})
         figure_box = st.container()
     st.subheader("Likelihood, and K-means vs the mixture on the same data")
     likelihood_col, kmeans_col, mixture_col = st.columns(3)

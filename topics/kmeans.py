@@ -98,10 +98,9 @@ def stepper(step_box, figure_box, inertia_box, settings):
     """The step slider and what it moves: the scatter with its centres and the inertia marker."""
     X, steps, _, _ = run(*settings)
     with step_box:
-        index = step_slider("km", [describe(s, steps[max(i - 1, 0)]) for i, s in enumerate(steps)])
+        index = step_slider("km", [f"{describe(s, steps[max(i - 1, 0)])}; inertia now {s.inertia:.1f}"
+                                   for i, s in enumerate(steps)])
     with figure_box:
-        metric_row({"inertia now": f"{steps[index].inertia:.1f}", "final inertia": f"{steps[-1].inertia:.1f}",
-                    "iterations to converge": f"{steps[-1].iteration}"})
         show(steps_figure(X, steps, index, animation_frames(*settings)), "km_steps")
     with inertia_box:
         show(inertia_figure(steps, index), "km_inertia")
@@ -114,7 +113,9 @@ def play():
         dataset, k_true, k, seed = cluster_data_controls("km")
         init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
     X, steps, sklearn_inertia, best_inertia = run(dataset, k_true, k, init, seed)
-    with chart_col:
+    with chart_col:  # what does not change with the step stays out of the step's fragment
+        metric_row({"final inertia": f"{steps[-1].inertia:.1f}", "iterations to converge": f"{steps[-1].iteration}",
+                    "best of 10 restarts": f"{best_inertia:.1f}"})
         figure_box = st.container()
     inertia_col, elbow_col = st.columns(2)
     stepper(step_box, figure_box, inertia_col, (dataset, k_true, k, init, seed))
