@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import orjson
 import streamlit as st
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -38,14 +39,15 @@ function plotlyLoaded(src) {
 
 export default function ({ parentElement, data }) {
   const chart = parentElement.querySelector(".playground-chart");
-  chart.style.minHeight = (data.figure.layout.height || 450) + "px";  // no jump while Plotly.js loads
   // A rerun sends every chart of its fragment again; one whose figure did not change is left alone.
-  const text = JSON.stringify(data.figure);
-  if (text === chart.playgroundFigure) return cleanup(chart);
-  chart.playgroundFigure = text;
-  plotlyLoaded(data.plotly_src).then((Plotly) => {
-    if (chart.playgroundFigure !== text) return;  // a newer figure has arrived meanwhile
-    return Plotly.react(chart, data.figure);
+  const text = new TextDecoder().decode(data);
+  if (text === chart.playgroundText) return cleanup(chart);
+  chart.playgroundText = text;
+  const { figure, plotly_src } = JSON.parse(text);
+  chart.style.minHeight = (figure.layout.height || 450) + "px";  // no jump while Plotly.js loads
+  plotlyLoaded(plotly_src).then((Plotly) => {
+    if (chart.playgroundText !== text) return;  // a newer figure has arrived meanwhile
+    return Plotly.react(chart, figure);
   }).catch((error) => { chart.textContent = String(error); });
   return cleanup(chart);
 }
@@ -85,6 +87,12 @@ def _plotly_src() -> str:
 
 
 def live_chart(spec: dict, key: str, config: dict) -> None:
-    """Draw a Plotly figure spec (``{"data", "layout", "frames"?}``) under ``key``, redrawn in place."""
+    """Draw a Plotly figure spec (``{"data", "layout", "frames"?}``) under ``key``, redrawn in place.
+
+    The figure travels as orjson bytes: a dict would be JSON-encoded twice by Streamlit (once for the
+    browser, once sorted for the element's identity) with the slower ``json`` module. orjson also
+    writes NaN as null, which JSON.parse accepts and Plotly draws as a gap.
+    """
     figure = {**spec, "config": {**config, "responsive": True}}
-    _component(key=key, data={"figure": figure, "plotly_src": _plotly_src()})
+    payload = orjson.dumps({"figure": figure, "plotly_src": _plotly_src()}, option=orjson.OPT_SERIALIZE_NUMPY)
+    _component(key=key, data=payload)

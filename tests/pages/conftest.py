@@ -22,7 +22,7 @@ def open_page(page_path: str, query_params: dict | None = None) -> AppTest:
 
 def chart_figures(at: AppTest) -> list[dict]:
     """The Plotly figures the page drew through ``ui.live_chart``, as the browser receives them."""
-    return [json.loads(element.proto.json)["figure"] for element in at.get("bidi_component")
+    return [json.loads(element.proto.bytes)["figure"] for element in at.get("bidi_component")
             if element.proto.component_name == "playground_chart"]
 
 
