@@ -15,4 +15,3 @@ def test_plotly_js_is_copied_from_the_plotly_package_once(tmp_path, monkeypatch)
     assert copied.read_bytes() == source.read_bytes()
     assert b"plotly.js v" in copied.read_bytes()[:200]
     live_chart.install_plotly_js.clear()
-

@@ -9,7 +9,6 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
-import streamlit as st
 
 from ui.live_chart import live_chart
 
