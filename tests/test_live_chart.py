@@ -1,6 +1,8 @@
 """ui.live_chart serves the plotly package's own Plotly.js from static/, so charts never need the network."""
 from pathlib import Path
 
+import numpy as np
+import orjson
 import plotly
 
 from ui import live_chart
@@ -15,3 +17,15 @@ def test_plotly_js_is_copied_from_the_plotly_package_once(tmp_path, monkeypatch)
     assert copied.read_bytes() == source.read_bytes()
     assert b"plotly.js v" in copied.read_bytes()[:200]
     live_chart.install_plotly_js.clear()
+
+
+def test_datarevision_changes_with_the_data_but_not_with_the_layout():
+    def revision(y, threshold):
+        spec = {"data": [{"type": "scatter", "y": np.asarray(y, float)}],
+                "layout": {"shapes": [{"type": "line", "x0": threshold, "x1": threshold}]}}
+        figure = orjson.loads(live_chart.chart_payload(spec, {"displaylogo": False}))["figure"]
+        assert figure["data"][0]["y"] == list(y) and figure["config"]["responsive"] is True
+        return figure["layout"]["datarevision"]
+
+    assert revision([1, 2], 0.1) == revision([1, 2], 0.9)
+    assert revision([1, 2], 0.1) != revision([1, 3], 0.1)

@@ -5,6 +5,7 @@ import streamlit as st
 from engine import roc
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import fill_under, mark_point
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, mark_x, show
 
 PREVALENCES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9]
@@ -23,20 +24,28 @@ def sample_and_curves(n, separation, spread, prevalence, seed):
 
 
 def densities_figure(separation, spread, prevalence, threshold, weighted):
+    """The two score densities with the four threshold regions shaded.
+
+    The regions and the threshold line are layout shapes, so a threshold move redraws only them."""
     x = np.linspace(min(-4.0, separation - 4 * spread), max(4.0, separation + 4 * spread), 400)
     neg, pos = roc.binormal_densities(x, separation, spread)
+    at_threshold = np.array(roc.binormal_densities(np.array([threshold]), separation, spread)).ravel()
     if weighted:
-        neg, pos = neg * (1 - prevalence), pos * prevalence
+        scale = np.array([1 - prevalence, prevalence])
+        neg, pos, at_threshold = neg * scale[0], pos * scale[1], at_threshold * scale
     fig = figure("Score densities" + (" × class frequency" if weighted else ""), height=380)
-    left, right = x < threshold, x >= threshold
-    for name, mask, y, color in [("TN", left, neg, "TN"), ("FP", right, neg, "FP"),
-                                 ("FN", left, pos, "FN"), ("TP", right, pos, "TP")]:
-        fig.add_trace(dict(type="scatter", x=x[mask], y=y[mask], fill="tozeroy", mode="none", fillcolor=REGION_COLORS[color],
-                           name=name, hoverinfo="skip"))
+    left, right = x < threshold, x > threshold
+    for name, mask, y, y_threshold in [("TN", left, neg, at_threshold[0]), ("FP", right, neg, at_threshold[0]),
+                                       ("FN", left, pos, at_threshold[1]), ("TP", right, pos, at_threshold[1])]:
+        # Each region ends exactly at the threshold, so the shading meets the dashed line without a gap.
+        xs, ys = (np.r_[x[mask], threshold], np.r_[y[mask], y_threshold]) if name in ("TN", "FN") else \
+                 (np.r_[threshold, x[mask]], np.r_[y_threshold, y[mask]])
+        fill_under(fig, xs, ys, REGION_COLORS[name], name)
     fig.add_trace(dict(type="scatter", x=x, y=neg, name="negatives", line=dict(color=NEGATIVE, width=3)))
     fig.add_trace(dict(type="scatter", x=x, y=pos, name="positives", line=dict(color=POSITIVE, width=3)))
     mark_x(fig, threshold, f"threshold {threshold:g}")
-    fig.update_xaxes(title="classifier score")
+    fig.update_xaxes(title="classifier score", range=[x[0], x[-1]])
+    fig.update_yaxes(range=[0, 1.08 * max(neg.max(), pos.max())])
     return fig
 
 
@@ -44,7 +53,8 @@ def curves_figure(curve, operating, theory, recall, precision, prevalence):
     """ROC (left) and precision–recall (right) side by side, each with the threshold's operating point.
 
     One figure with two panels: the threshold slider redraws two charts (this and the densities)
-    instead of three, and the two curves stay the same size.
+    instead of three, and the two curves stay the same size. The operating points are layout shapes, so
+    a threshold move leaves the curves' data alone.
     """
     panel_title = dict(xref="paper", yref="paper", y=1.02, yanchor="bottom", showarrow=False, font=dict(size=16))
     fig = figure("", height=420, margin=dict(t=60, b=65),
@@ -55,20 +65,18 @@ def curves_figure(curve, operating, theory, recall, precision, prevalence):
                  legend=dict(orientation="v", yanchor="bottom", y=0.03, xanchor="right", x=0.43),
                  annotations=[dict(text="ROC curve", x=0.22, xanchor="center", **panel_title),
                               dict(text="Precision–recall", x=0.78, xanchor="center", **panel_title)])
-    marker = dict(size=16, color="#111827", symbol="x")
     fig.add_traces([
-        dict(type="scatter", x=[0, 1], y=[0, 1], name="chance", line=dict(color=MUTED, dash="dot")),
+        dict(type="scatter", x=[0, 1], y=[0, 1], name="chance", mode="lines", line=dict(color=MUTED, dash="dot")),
         dict(type="scatter", x=theory["fpr"], y=theory["tpr"], name="population", line=dict(color=MUTED, width=2, dash="dash")),
         dict(type="scatter", x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)),
-        dict(type="scatter", x=[operating["fpr"]], y=[operating["tpr"]], name="threshold", mode="markers", marker=marker),
-        dict(type="scatter", x=[0, 1], y=[prevalence, prevalence], name="chance", showlegend=False,
+        dict(type="scatter", x=[0, 1], y=[prevalence, prevalence], name="chance", mode="lines", showlegend=False,
              line=dict(color=MUTED, dash="dot"), xaxis="x2", yaxis="y2"),
         dict(type="scatter", x=recall, y=precision, name="sample", showlegend=False,
              line=dict(color=NEGATIVE, width=3), xaxis="x2", yaxis="y2"),
     ])
+    mark_point(fig, operating["fpr"], operating["tpr"], "threshold")
     if not np.isnan(operating["precision"]):
-        fig.add_trace(dict(type="scatter", x=[operating["recall"]], y=[operating["precision"]], name="threshold",
-                           showlegend=False, mode="markers", marker=marker, xaxis="x2", yaxis="y2"))
+        mark_point(fig, operating["recall"], operating["precision"], "threshold", xref="x2", yref="y2", showlegend=False)
     return fig
 
 

@@ -6,6 +6,7 @@ from engine import svm
 from engine.datasets import CLASSIFICATION, classification_2d, grid_2d
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
+from ui.shapes import add_contours, add_heatmap_image, add_rings, legend_entry
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, show, square_axes
 
 GRID = 90
@@ -35,36 +36,38 @@ def lifted_circles():
 
 
 def boundary_figure(X, y, support, xs, ys, surface, title):
+    """Data points as traces; the decision function, its contours and the support vectors as layout.
+
+    C, γ and the kernel change only the layout part, so moving them redraws it without the points."""
     fig = figure(title, height=520)
     limit = float(np.clip(np.abs(surface).max(), 1.5, 6))
-    drawn = surface.astype(np.float32)  # only drawn: half the bytes of float64
-    fig.add_trace(dict(type="heatmap", x=xs, y=ys, z=np.clip(drawn, -limit, limit), colorscale="RdBu_r", zmid=0, opacity=0.55,
-                       showscale=False, hovertemplate="f = %{z:.2f}<extra></extra>"))
-    for start, end, size, dash, name in ((0, 0, 1, "solid", "boundary f = 0"), (-1, 1, 2, "dash", "margins f = ±1")):
-        fig.add_trace(dict(type="contour", x=xs, y=ys, z=drawn, contours=dict(start=start, end=end, size=size, coloring="none"),
-                           line=dict(color="#111827", width=2, dash=dash), showscale=False, hoverinfo="skip", name=name,
-                           showlegend=True))
+    add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -limit, limit, opacity=0.55)
+    add_contours(fig, xs, ys, surface, 0, "boundary f = 0")
+    add_contours(fig, xs, ys, surface, [-1, 1], "margins f = ±1", dash="dash")
     for value, name, color in ((0, "class −1", NEGATIVE), (1, "class +1", POSITIVE)):
         members = y == value
         fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
-                           marker=dict(size=8, color=color, line=dict(width=0.5, color="white"))))
-    fig.add_trace(dict(type="scatter", x=X[support, 0], y=X[support, 1], mode="markers", name="support vectors",
-                       marker=dict(size=15, color="rgba(0,0,0,0)", line=dict(color="#111827", width=2))))
-    fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁")
-    fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂")
+                           marker=dict(size=8, color=color)))
+    ring = 0.012 * max(xs[-1] - xs[0], ys[-1] - ys[0])  # about 7 px on the default chart
+    add_rings(fig, X[support, 0], X[support, 1], ring, "support vectors")
+    # constrain="domain": equal units shrink the plot area instead of widening an axis past the painted grid
+    fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁", constrain="domain")
+    fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂", constrain="domain")
     return square_axes(fig)
 
 
 def loss_figure(margins):
+    """The three losses as traces; the training points' margins as a rug of ticks (a layout shape)."""
     m = np.linspace(-3, 3, 301)
     fig = figure("Loss against the margin m = y·f(x)", height=360)
     fig.add_trace(dict(type="scatter", x=m, y=(m <= 0).astype(float), name="0–1 loss", line=dict(color=MUTED, width=2, shape="hv")))
     fig.add_trace(dict(type="scatter", x=m, y=svm.hinge_loss(m), name="hinge max(0, 1 − m)", line=dict(color=POSITIVE, width=3)))
     fig.add_trace(dict(type="scatter", x=m, y=svm.logistic_loss(m), name="logistic log₂(1 + e^−m)", line=dict(color=NEGATIVE, width=3)))
-    shown = np.clip(margins, -3, 3)
-    fig.add_trace(dict(type="scatter", x=shown, y=np.full(len(shown), -0.15), mode="markers", name="training points",
-                       marker=dict(symbol="line-ns-open", size=12, color="#111827")))
-    fig.update_xaxes(title="margin m  (m ≥ 1: no hinge loss)")
+    ticks = " ".join(f"M{value:.4g},-0.25 L{value:.4g},-0.05" for value in np.clip(margins, -3, 3))
+    legend = legend_entry(fig, "training points", mode="markers",
+                          marker=dict(symbol="line-ns-open", size=12, color="#111827", line=dict(width=1.5)))
+    fig.add_shape(type="path", path=ticks, name="training points", line=dict(color="#111827", width=1.5), **legend)
+    fig.update_xaxes(title="margin m  (m ≥ 1: no hinge loss)", range=[-3.1, 3.1])
     fig.update_yaxes(range=[-0.3, 4], title="loss")
     return fig
 

@@ -6,12 +6,21 @@ data changed is a new element: React unmounts the old one and Plotly draws the n
 This Streamlit custom component (``st.components.v2``) keeps one element per ``key`` and hands each new
 figure to ``Plotly.react``, which diffs it against the one on screen and redraws only what changed.
 
+Plotly.react can only skip the expensive part (recomputing and redrawing every trace) when it knows the
+data did not change: ``layout.datarevision`` says so, and it is honoured only for plain JS arrays, not for
+the base64 typed arrays the figure travels in. So the server stamps each figure with a hash of its data and
+the browser unpacks the typed arrays before drawing. Plotly also replots everything when
+``layout.template`` is a new object, so the browser keeps the first template object while its text is the
+same. A move that changes only shapes, annotations or images (a threshold line, an operating point) then
+costs about 3 ms of Plotly instead of 15–20 ms (measured on the bias–variance error chart).
+
 Plotly.js comes from the plotly Python package (``plotly/package_data/plotly.min.js``), copied once
 into ``static/`` and served by Streamlit's static file serving: nothing is fetched from the internet.
 """
 from __future__ import annotations
 
 import shutil
+import zlib
 from pathlib import Path
 
 import orjson
@@ -37,6 +46,25 @@ function plotlyLoaded(src) {
   return window.__playgroundPlotly;
 }
 
+// Plotly's typed-array specs → plain arrays (see the module docstring: datarevision needs them).
+const TYPED = { f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
+                u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+function plainArrays(value) {
+  if (Array.isArray(value)) return value.map(plainArrays);
+  if (value && typeof value === "object") {
+    if (typeof value.bdata === "string" && TYPED[value.dtype]) return decodeArray(value);
+    for (const key in value) value[key] = plainArrays(value[key]);
+  }
+  return value;
+}
+function decodeArray({ bdata, dtype, shape }) {
+  const bytes = Uint8Array.from(atob(bdata), (c) => c.charCodeAt(0));
+  const flat = Array.from(new TYPED[dtype](bytes.buffer));
+  if (!shape) return flat;
+  const cols = Number(String(shape).split(",")[1]);
+  return Array.from({ length: flat.length / cols }, (_, row) => flat.slice(row * cols, (row + 1) * cols));
+}
+
 export default function ({ parentElement, data }) {
   const chart = parentElement.querySelector(".playground-chart");
   // A rerun sends every chart of its fragment again; one whose figure did not change is left alone.
@@ -44,6 +72,10 @@ export default function ({ parentElement, data }) {
   if (text === chart.playgroundText) return cleanup(chart);
   chart.playgroundText = text;
   const { figure, plotly_src } = JSON.parse(text);
+  figure.data = plainArrays(figure.data);
+  const templateText = JSON.stringify(figure.layout.template);
+  if (templateText === chart.playgroundTemplateText) figure.layout.template = chart.playgroundTemplate;
+  else [chart.playgroundTemplate, chart.playgroundTemplateText] = [figure.layout.template, templateText];
   chart.style.minHeight = (figure.layout.height || 450) + "px";  // no jump while Plotly.js loads
   plotlyLoaded(plotly_src).then((Plotly) => {
     if (chart.playgroundText !== text) return;  // a newer figure has arrived meanwhile
@@ -86,13 +118,20 @@ def _plotly_src() -> str:
     return ("/" + base if base else "") + "/app/static/" + PLOTLY_JS
 
 
-def live_chart(spec: dict, key: str, config: dict) -> None:
-    """Draw a Plotly figure spec (``{"data", "layout", "frames"?}``) under ``key``, redrawn in place.
+def chart_payload(spec: dict, config: dict) -> bytes:
+    """The bytes one chart sends: its figure (data, layout stamped with ``datarevision``, config) and Plotly.js's URL.
 
-    The figure travels as orjson bytes: a dict would be JSON-encoded twice by Streamlit (once for the
-    browser, once sorted for the element's identity) with the slower ``json`` module. orjson also
-    writes NaN as null, which JSON.parse accepts and Plotly draws as a gap.
+    orjson rather than a dict payload: a dict would be JSON-encoded twice by Streamlit (once for the
+    browser, once sorted for the element's identity) with the slower ``json`` module. orjson also writes
+    NaN as null, which JSON.parse accepts and Plotly draws as a gap. ``layout.datarevision`` is a hash of
+    the data, so Plotly.react knows when only the layout changed.
     """
-    figure = {**spec, "config": {**config, "responsive": True}}
-    payload = orjson.dumps({"figure": figure, "plotly_src": _plotly_src()}, option=orjson.OPT_SERIALIZE_NUMPY)
-    _component(key=key, data=payload)
+    data = orjson.dumps(spec["data"], option=orjson.OPT_SERIALIZE_NUMPY)
+    figure = {**spec, "data": orjson.Fragment(data), "layout": {**spec["layout"], "datarevision": zlib.crc32(data)},
+              "config": {**config, "responsive": True}}
+    return orjson.dumps({"figure": figure, "plotly_src": _plotly_src()}, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def live_chart(spec: dict, key: str, config: dict) -> None:
+    """Draw a Plotly figure spec (``{"data", "layout", "frames"?}``) under ``key``, redrawn in place."""
+    _component(key=key, data=chart_payload(spec, config))

@@ -8,10 +8,12 @@ from tests.e2e.harness import DRAWN_CHART, PLOT, Server, page_url, wait_for_app,
 from ui.catalog import TOPICS
 
 SLUGS = [t.slug for t in TOPICS]
-# A hash of every chart's data on the page: changes when any chart is redrawn with new numbers.
+# A hash of every chart's data, shapes, annotations and images: changes when any chart is redrawn with new
+# numbers (a threshold slider may move only layout shapes; see ui/shapes.py). Not the whole layout: Plotly
+# writes computed values (axis domains under equal scaling) into it, differently on a first draw.
 CHARTS_HASH = """() => {
   const plots = [...document.querySelectorAll(".js-plotly-plot")];
-  const text = plots.map(p => JSON.stringify(p.data || [])).join("|");
+  const text = plots.map(p => JSON.stringify([p.data || [], ...["shapes", "annotations", "images"].map(k => (p.layout || {})[k] || [])])).join("|");
   let h = 0;
   for (let i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) | 0; }
   return plots.length + ":" + h;

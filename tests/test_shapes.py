@@ -1,0 +1,78 @@
+"""ui.shapes: layout-only drawing must put lines, areas and pixels where the data say."""
+import base64
+import io
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from ui.shapes import add_contours, add_heatmap_image, add_rings, contour_path, fill_under, heatmap_image, mark_point
+from ui.theme import figure
+
+GRID = np.linspace(-2, 2, 81)
+XX, YY = np.meshgrid(GRID, GRID)
+
+
+def path_points(path: str) -> np.ndarray:
+    return np.array([[float(a), float(b)] for a, b in re.findall(r"[ML](-?[\d.e+-]+),(-?[\d.e+-]+)", path)])
+
+
+def test_contour_of_a_circle_lies_on_the_circle():
+    points = path_points(contour_path(GRID, GRID, XX ** 2 + YY ** 2 - 1, 0))
+    assert len(points) > 50
+    np.testing.assert_allclose(np.hypot(points[:, 0], points[:, 1]), 1, atol=0.01)
+
+
+def test_contours_follow_rows_as_y_and_draw_every_level():
+    tilted = YY - 0.5 * XX  # zero on the line y = x / 2
+    points = path_points(contour_path(GRID, GRID, tilted, [-1, 1]))
+    offsets = points[:, 1] - 0.5 * points[:, 0]
+    assert np.all(np.isclose(offsets, -1, atol=1e-6) | np.isclose(offsets, 1, atol=1e-6))
+    assert np.isclose(offsets, -1).any() and np.isclose(offsets, 1).any()
+
+
+def test_a_level_never_reached_hides_its_shape_but_keeps_the_legend():
+    fig = add_contours(figure(), GRID, GRID, XX ** 2, 100, "never")
+    (shape,) = fig.layout["shapes"]
+    assert shape["visible"] is False and fig.data[0]["name"] == "never"
+
+
+def test_heatmap_image_puts_high_values_red_top_right_and_low_values_blue():
+    z = XX + YY  # largest at the top right
+    image = Image.open(io.BytesIO(base64.b64decode(heatmap_image(z, "RdBu_r", -4, 4).split(",", 1)[1])))
+    assert image.size == (len(GRID), len(GRID))
+    top_right, bottom_left = np.array(image.getpixel((80, 0))), np.array(image.getpixel((0, 80)))
+    assert top_right[0] > top_right[2] and bottom_left[2] > bottom_left[0]
+
+
+def test_heatmap_image_spans_the_grid_below_the_traces():
+    fig = add_heatmap_image(figure(), GRID, GRID, XX, "RdBu_r", -1, 1, opacity=0.5)
+    (image,) = fig.layout["images"]
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-2, 2, 4, 4)
+    assert image["layer"] == "below" and image["xanchor"] == "left" and image["yanchor"] == "top"
+
+
+def test_fill_under_closes_the_area_down_to_zero():
+    fig = fill_under(figure(), [0, 1, 2], [1, 2, 1], "red", "area")
+    path = fig.layout["shapes"][0]["path"]
+    assert path.startswith("M0,0 L0,1") and path.endswith("L2,1 L2,0 Z")
+
+
+def test_rings_draw_one_closed_circle_per_point():
+    fig = add_rings(figure(), [0, 3], [0, 0], 0.5, "rings")
+    path = fig.layout["shapes"][0]["path"]
+    assert path.count("M") == 2 and path.count("Z") == 2
+    points = path_points(path)
+    np.testing.assert_allclose(np.hypot(points[:17, 0], points[:17, 1]), 0.5, atol=1e-4)
+
+
+def test_shapes_join_their_legend_entries_and_make_a_valid_figure():
+    fig = figure()
+    mark_point(fig, 0.3, 0.7, "threshold")
+    mark_point(fig, 0.5, 0.5, "threshold", showlegend=False)
+    add_contours(fig, GRID, GRID, XX, 0, "boundary", dash="dash")
+    validated = go.Figure(fig.to_dict())
+    assert [trace.name for trace in validated.data] == ["threshold", "boundary"]
+    assert all(shape.legendgroup in ("threshold", "boundary") and not shape.showlegend for shape in validated.layout.shapes)
+    assert validated.layout.shapes[0].xsizemode == "pixel" and validated.layout.shapes[0].xanchor == 0.3

@@ -1,0 +1,109 @@
+"""Layout-only drawing: shaded areas, markers, contour lines, rings and heat maps as layout shapes or images.
+
+Plotly.react redraws every trace when any data array changes (15–30 ms a chart in Chromium), but only the
+shapes and images when nothing else did (about 3 ms; see ui.live_chart). So what a page's main slider
+moves, and only that, is drawn with these helpers, while the data that stay put (points, curves) stay
+traces. Shapes have no hover labels, so keep hover-worthy data in traces.
+
+A path shape's own legend glyph is a hexagon whatever the path, so areas, lines, rings and crosses get their
+legend entry from an empty trace drawn in the same style; the shape joins its legend group, so a click
+on the entry still hides it.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+
+import contourpy
+import numpy as np
+from PIL import Image
+from plotly.colors import get_colorscale, sample_colorscale
+
+from ui.theme import Figure
+
+
+def svg_path(x, y) -> str:
+    """An open SVG polyline through the points (x, y), in the axes' data units, 5 significant digits."""
+    points = " L".join(f"{a:.5g},{b:.5g}" for a, b in zip(np.asarray(x, float), np.asarray(y, float)))
+    return f"M{points}" if points else ""
+
+
+def legend_entry(fig: Figure, name: str, **style) -> dict:
+    """An empty trace that only draws ``name`` in the legend; returns the keys that tie a shape to it."""
+    fig.add_trace(dict(type="scatter", x=[None], y=[None], name=name, legendgroup=name, hoverinfo="skip", **style))
+    return dict(legendgroup=name, showlegend=False)
+
+
+def fill_under(fig: Figure, x, y, color: str, name: str, xref: str = "x", yref: str = "y") -> Figure:
+    """Shade the area between the curve (x, y) and y = 0, with a legend entry."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if len(x) < 2:
+        return fig
+    path = svg_path(np.r_[x[0], x, x[-1]], np.r_[0.0, y, 0.0]) + " Z"
+    legend = legend_entry(fig, name, mode="markers", marker=dict(symbol="square", size=14, color=color))
+    return fig.add_shape(type="path", path=path, xref=xref, yref=yref, fillcolor=color, line=dict(width=0),
+                         layer="below", name=name, **legend)
+
+
+def mark_point(fig: Figure, x: float, y: float, name: str, xref: str = "x", yref: str = "y",
+               showlegend: bool = True, size: int = 8, color: str = "#111827") -> Figure:
+    """An × of fixed pixel size at (x, y)."""
+    cross = f"M{-size},{-size} L{size},{size} M{-size},{size} L{size},{-size}"
+    legend = (legend_entry(fig, name, mode="markers", marker=dict(symbol="x-thin-open", size=2 * size, color=color,
+                                                                   line=dict(width=3, color=color)))
+              if showlegend else dict(legendgroup=name, showlegend=False))
+    return fig.add_shape(type="path", path=cross, xref=xref, yref=yref, xsizemode="pixel", ysizemode="pixel",
+                         xanchor=x, yanchor=y, line=dict(color=color, width=3), name=name, **legend)
+
+
+def contour_path(xs, ys, z, levels) -> str:
+    """The lines where the gridded surface ``z`` (rows follow ``ys``) crosses each of ``levels``, as one path."""
+    generator = contourpy.contour_generator(np.asarray(xs, float), np.asarray(ys, float), np.asarray(z, float),
+                                            line_type=contourpy.LineType.Separate)
+    lines = [line for level in np.atleast_1d(levels) for line in generator.lines(float(level)) if len(line) > 1]
+    return " ".join(svg_path(line[:, 0], line[:, 1]) for line in lines)
+
+
+def add_contours(fig: Figure, xs, ys, z, levels, name: str, dash: str = "solid", color: str = "#111827",
+                 width: float = 2) -> Figure:
+    """Contour lines of ``z`` at ``levels`` as one path shape with a legend entry (none if never crossed)."""
+    path = contour_path(xs, ys, z, levels)
+    line = dict(color=color, width=width, dash=dash)
+    return fig.add_shape(type="path", path=path or "M0,0", xref="x", yref="y", name=name, visible=bool(path),
+                         line=line, **legend_entry(fig, name, mode="lines", line=line))
+
+
+def add_rings(fig: Figure, x, y, radius: float, name: str, color: str = "#111827", width: float = 2) -> Figure:
+    """Circles of ``radius`` (data units: use with equal axes) around the points, as one path shape."""
+    angles = np.linspace(0, 2 * np.pi, 17)
+    circle_x, circle_y = radius * np.cos(angles), radius * np.sin(angles)
+    path = " ".join(svg_path(a + circle_x, b + circle_y) + " Z" for a, b in zip(np.asarray(x, float), np.asarray(y, float)))
+    ring = dict(symbol="circle-open", size=15, color=color, line=dict(width=width, color=color))
+    return fig.add_shape(type="path", path=path or "M0,0", xref="x", yref="y", name=name, visible=bool(path),
+                         line=dict(color=color, width=width), **legend_entry(fig, name, mode="markers", marker=ring))
+
+
+@lru_cache(maxsize=8)
+def _color_table(colorscale: str) -> np.ndarray:
+    """256 RGB colours sampled along a Plotly colour scale."""
+    colors = sample_colorscale(get_colorscale(colorscale), np.linspace(0, 1, 256), colortype="tuple")
+    return np.round(np.array(colors) * 255).astype(np.uint8)
+
+
+def heatmap_image(z, colorscale: str, zmin: float, zmax: float) -> str:
+    """The surface ``z`` (rows follow y upwards) coloured on ``colorscale`` as a PNG data URI."""
+    scaled = np.clip((np.asarray(z, float) - zmin) / (zmax - zmin), 0, 1)
+    rgb = _color_table(colorscale)[np.round(scaled * 255).astype(int)]
+    buffer = io.BytesIO()
+    Image.fromarray(rgb[::-1]).save(buffer, format="PNG")  # image rows run top to bottom
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def add_heatmap_image(fig: Figure, xs, ys, z, colorscale: str, zmin: float, zmax: float, opacity: float = 1.0) -> Figure:
+    """Paint ``z`` over the rectangle the grid spans, under the traces."""
+    image = dict(source=heatmap_image(z, colorscale, zmin, zmax), xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
+                 sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch", layer="below",
+                 opacity=opacity, xanchor="left", yanchor="top")
+    fig.layout.setdefault("images", []).append(image)
+    return fig
