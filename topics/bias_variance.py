@@ -5,6 +5,7 @@ import streamlit as st
 from engine import bias_variance as bv
 from ui import controls
 from ui.page import Claim, live_part, topic_page
+from ui.shapes import add_lines
 from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, mark_x, shade_x, show
 
 CURVES_DRAWN = 40
@@ -22,20 +23,17 @@ def degree_sweep(n_train, noise, n_datasets, seed):
 
 
 def fits_figure(d):
+    """The true function and one training set as traces; the fits, which the degree changes, as shapes."""
     fig = figure(f"{CURVES_DRAWN} of the fitted degree-{d.degree} polynomials", height=420)
-    curves = d.predictions[:CURVES_DRAWN]
-    gap = np.full((len(curves), 1), np.nan)  # one NaN-separated trace draws far faster than 40 traces
-    xs = np.tile(np.r_[d.x_grid, np.nan], len(curves)).astype(np.float32)  # float32: half the bytes, only drawn
-    ys = np.hstack([curves, gap]).ravel().astype(np.float32)
-    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=PALETTE[0], width=1), opacity=0.3,
-                       name="one fit per training set", hoverinfo="skip", connectgaps=False))
     fig.add_trace(dict(type="scatter", x=d.x_grid, y=bv.true_function(d.x_grid), name="true f(x) = sin 2πx",
                        line=dict(color="#111827", width=3, dash="dash")))
-    fig.add_trace(dict(type="scatter", x=d.x_grid, y=d.mean_prediction, name="average fit", line=dict(color=PALETTE[1], width=4)))
     fig.add_trace(dict(type="scatter", x=d.example_x, y=d.example_y, mode="markers", name="one training set",
                        marker=dict(color=PALETTE[3], size=8)))
+    add_lines(fig, d.x_grid, d.predictions[:CURVES_DRAWN], "one fit per training set",
+              line=dict(color=PALETTE[0], width=1), opacity=0.3, clip=10)
+    add_lines(fig, d.x_grid, d.mean_prediction, "average fit", line=dict(color=PALETTE[1], width=4), clip=10)
     fig.update_yaxes(range=[-2.2, 2.2], title="y")
-    fig.update_xaxes(title="x")
+    fig.update_xaxes(title="x", range=[0, 1])
     return fig
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from engine import svm
 from engine.datasets import CLASSIFICATION, classification_2d, grid_2d
 from ui import controls
-from ui.page import Claim, metric_row, topic_page
+from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_contours, add_heatmap_image, add_rings, legend_entry
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, show, square_axes
 
@@ -26,7 +26,8 @@ def fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed):
     sv_change = np.abs(surface.ravel()[::CLAIM_GRID_STRIDE] - sv_only.decision_function(probe)).max()
     margins = np.where(y == 1, 1, -1) * fit.decision_function(X)
     smaller_c = svm.fit_svm(X, y, kernel, C / 10, gamma, degree)
-    return X, y, fit.support_, fit.margin_width, fit.train_accuracy, xs, ys, surface, sv_change, margins, smaller_c
+    return (X, y, fit.support_, fit.margin_width, fit.train_accuracy, xs, ys, surface, sv_change, margins, smaller_c,
+            fit.converged)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -88,23 +89,19 @@ def lift_figure(X, y, plane):
     return fig
 
 
-def play():
-    controls_col, chart_col = st.columns([1, 2.6], gap="large")
-    with controls_col:
-        # The model's knobs first (C is what this page is about), then the data.
+@live_part
+def c_part(c_box, charts_box, settings):
+    """C and all it moves: the fit, its metrics, both charts and the claims (every one depends on C)."""
+    dataset, noise, n, kernel, gamma, degree, seed = settings
+    with c_box:
         C = controls.log_slider("C (penalty for margin violations)", "svm_C", C_VALUES, 1.0)
-        kernel = controls.choice("Kernel", "svm_kernel", list(svm.KERNELS), horizontal=True)
-        gamma = controls.log_slider("γ (RBF / poly kernel width)", "svm_gamma", GAMMA_VALUES, 1.0,
-                                    help="Large γ: each point's influence is local, the boundary wiggles.")
-        degree = controls.slider("Polynomial degree", "svm_degree", 2, 5, 3)
-        dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
-                                  labels={"blobs": "overlapping blobs", "xor": "XOR"})
-        noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
-        n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
-        seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
     (X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, margins,
-     smaller_c) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed)
-    with chart_col:
+     smaller_c, converged) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed)
+    with charts_box:
+        if not converged:
+            st.warning(f"The solver stopped after {svm.MAX_ITER:,} iterations without converging, so this boundary "
+                       "is only approximate. A polynomial kernel with a large γ or degree is badly conditioned: "
+                       "lower γ or the degree.", icon=":material/warning:")
         metric_row({"support vectors": f"{len(support)} of {len(X)}",
                     "margin width": "—" if margin_width is None else f"{margin_width:.3f}",
                     "training accuracy": f"{accuracy:.1%}"},
@@ -126,6 +123,25 @@ def play():
               + (f", margin {smaller_c.margin_width:.3f}" if smaller_c.margin_width else ""),
               fewer >= len(support) and (margin_width is None or smaller_c.margin_width >= margin_width - 1e-9)),
     ]
+
+
+def play():
+    controls_col, chart_col = st.columns([1, 2.6], gap="large")
+    with controls_col:
+        c_box = st.container()  # C first: it is what this page is about, and it reruns only c_part
+        kernel = controls.choice("Kernel", "svm_kernel", list(svm.KERNELS), horizontal=True)
+        gamma = controls.log_slider("γ (RBF / poly kernel width)", "svm_gamma", GAMMA_VALUES, 1.0,
+                                    help="Large γ: each point's influence is local, the boundary wiggles.")
+        degree = controls.slider("Polynomial degree", "svm_degree", 2, 5, 3)
+        dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
+                                  labels={"blobs": "overlapping blobs", "xor": "XOR"})
+        noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
+        n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
+        seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
+    with chart_col:
+        charts_box = st.container()
+    c_part(c_box, charts_box, (dataset, noise, n, kernel, gamma, degree, seed))
+    return []
 
 
 def kernel_lift():

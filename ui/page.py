@@ -1,6 +1,7 @@
 """The scaffold every topic page uses, so all pages read alike (see DESIGN.md, "Page anatomy")."""
 from __future__ import annotations
 
+import contextvars
 import functools
 import importlib
 import pkgutil
@@ -69,39 +70,63 @@ def show_value_error(error: ValueError) -> None:
     st.error(f"Those settings don't work: {error}", icon=":material/error:")
 
 
+# The container where the running section's claims go; live parts pick it up when the section calls them.
+_claims_box: contextvars.ContextVar = contextvars.ContextVar("claims_box")
+
+
 @st.fragment
 def _live_section(section: Callable[[], list[Claim] | None], notice: list[str] | None) -> None:
-    try:
-        claims = section() or []
-    except ValueError as error:
-        show_value_error(error)
-        claims = []
+    body = st.container()
     if notice:
         st.subheader("What to notice")
         st.markdown("\n".join(f"- {bullet}" for bullet in notice))
+    claims_box = st.container()
+    token = _claims_box.set(claims_box)
+    try:
+        with body:
+            claims = section() or []
+    except ValueError as error:
+        with body:
+            show_value_error(error)
+        claims = []
+    finally:
+        _claims_box.reset(token)
     if claims:
-        st.subheader("Claim check")
-        for claim in claims:
-            show_claim(claim)
+        with claims_box:
+            show_claims(claims)
 
 
-def live_part(draw: Callable[..., None]) -> Callable[..., None]:
-    """A fragment inside a section, for the control that the page is about (a step, a threshold).
+def live_part(draw: Callable[..., list[Claim] | None]) -> Callable[..., None]:
+    """A fragment inside a section, for the control that the page is about (a step, a threshold, C).
 
     Moving a control drawn inside ``draw`` reruns only ``draw``, which may write into containers the
-    section made (the controls column, a chart column), so the page keeps one layout while a step
-    slider redraws one or two charts instead of the whole section. Claims stay in the section, so
-    they must not depend on these controls. ValueErrors become ``st.error`` as in ``topic_page``.
+    section made (the controls column, a chart column), so the page keeps one layout while the main
+    slider redraws one or two charts instead of the whole section. Claims that depend on these controls
+    are returned by ``draw`` and shown where the section's claims go (a section whose claims all come
+    from its part returns none itself). ValueErrors become ``st.error`` as in ``topic_page``.
     """
     @st.fragment
-    @functools.wraps(draw)
-    def part(*args, **kwargs) -> None:
+    def part(claims_box, args, kwargs) -> None:
         try:
-            draw(*args, **kwargs)
+            claims = draw(*args, **kwargs)
         except ValueError as error:
             show_value_error(error)
+            claims = None
+        if claims:
+            with claims_box:
+                show_claims(claims)
 
-    return part
+    @functools.wraps(draw)
+    def call(*args, **kwargs) -> None:
+        part(_claims_box.get(), args, kwargs)  # the fragment keeps these arguments for its own reruns
+
+    return call
+
+
+def show_claims(claims: list[Claim]) -> None:
+    st.subheader("Claim check")
+    for claim in claims:
+        show_claim(claim)
 
 
 def show_claim(claim: Claim) -> None:

@@ -57,6 +57,16 @@ def mark_point(fig: Figure, x: float, y: float, name: str, xref: str = "x", yref
                          xanchor=x, yanchor=y, line=dict(color=color, width=3), name=name, **legend)
 
 
+def add_lines(fig: Figure, x, ys, name: str, line: dict, opacity: float = 1.0, clip: float = 1e6) -> Figure:
+    """Curves y = ys[i](x), one per row of ``ys``, as one path shape with a legend entry.
+
+    Values are clipped to ±``clip`` (the plot area clips what lies outside the axes anyway)."""
+    ys = np.clip(np.atleast_2d(np.asarray(ys, float)), -clip, clip)
+    path = " ".join(svg_path(x, row) for row in ys)
+    return fig.add_shape(type="path", path=path, xref="x", yref="y", name=name, line=line, opacity=opacity,
+                         **legend_entry(fig, name, mode="lines", line=line, opacity=opacity))
+
+
 def contour_path(xs, ys, z, levels) -> str:
     """The lines where the gridded surface ``z`` (rows follow ``ys``) crosses each of ``levels``, as one path."""
     generator = contourpy.contour_generator(np.asarray(xs, float), np.asarray(ys, float), np.asarray(z, float),

@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 from sklearn.svm import SVC
@@ -69,3 +71,12 @@ def test_bad_inputs_name_the_parameter(kwargs, name):
 def test_one_class_is_rejected():
     with pytest.raises(ValueError, match="two classes"):
         svm.fit_svm(np.zeros((3, 2)) + np.arange(3)[:, None], [1, 1, 1])
+
+
+def test_an_ill_conditioned_polynomial_fit_stops_quickly_and_says_it_did_not_converge():
+    X, y = classification_2d("circles", 80, 0.6, random_state=15)  # ran for minutes without an iteration cap
+    started = time.perf_counter()
+    fit = svm.fit_svm(X, y, "poly", C=20.0, gamma=50.0, degree=5)
+    assert time.perf_counter() - started < 2.0
+    assert not fit.converged
+    assert svm.fit_svm(X, y, "rbf", C=1.0, gamma=1.0).converged

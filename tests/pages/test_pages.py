@@ -97,3 +97,22 @@ def test_cnn_preset_loads_its_input_shape_and_layers():
     assert at.number_input(key="cnn_in_h").value == 227
     table = at.dataframe[-1].value  # [0] is the editable layer table
     assert table.iloc[0]["output (C, H, W)"] == "(96, 55, 55)" and table.iloc[0]["parameters"] == "34,944"
+
+
+def test_claims_from_a_live_part_follow_its_control_and_come_after_what_to_notice():
+    """SVM's claims depend on C, so C's live part checks them and ui.page shows them in the section's place."""
+    at = open_page("topics/svm.py")
+    at.select_slider(key="svm_C").set_value(10.0).run()
+    assert not exceptions(at)
+    headings = [h.value for h in at.subheader]
+    assert headings.count("Claim check") == 1
+    assert headings.index("What to notice") < headings.index("Claim check")
+    claims = [m.value for m in at.markdown if m.value.startswith("**Claim:**")]
+    assert len(claims) == 2 and "C = 10:" in claims[1] and "C = 1:" in claims[1]
+
+
+def test_svm_warns_when_the_solver_stops_before_converging():
+    at = open_page("topics/svm.py", {"svm_kernel": "poly", "svm_C": "20", "svm_gamma": "50", "svm_degree": "5",
+                                     "svm_data": "circles", "svm_n": "80", "svm_noise": "0.6", "svm_seed": "15"})
+    assert not exceptions(at)
+    assert any("without converging" in warning.value for warning in at.warning)
