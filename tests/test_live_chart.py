@@ -29,3 +29,15 @@ def test_datarevision_changes_with_the_data_but_not_with_the_layout():
 
     assert revision([1, 2], 0.1) == revision([1, 2], 0.9)
     assert revision([1, 2], 0.1) != revision([1, 3], 0.1)
+
+
+def test_frames_travel_with_a_revision_that_changes_only_with_them():
+    def payload(frames, title):
+        spec = {"data": [], "layout": {"title": {"text": title}}, "frames": frames}
+        return orjson.loads(live_chart.chart_payload(spec, {}))
+
+    first, second = payload([{"name": "0", "data": []}], "step 1"), payload([{"name": "0", "data": []}], "step 2")
+    assert first["figure"]["frames"] == [{"name": "0", "data": []}]
+    assert first["frames_revision"] == second["frames_revision"]
+    assert payload([{"name": "1", "data": []}], "step 1")["frames_revision"] != first["frames_revision"]
+    assert "frames_revision" not in payload(None, "no animation")

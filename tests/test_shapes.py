@@ -7,7 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.shapes import add_contours, add_heatmap_image, add_rings, contour_path, fill_under, heatmap_image, mark_point
+from ui.shapes import (add_contours, add_grid_image, add_heatmap_image, add_rings, contour_path, fill_under, grid_image,
+                       heatmap_image, mark_point)
 from ui.theme import figure
 
 GRID = np.linspace(-2, 2, 81)
@@ -76,3 +77,14 @@ def test_shapes_join_their_legend_entries_and_make_a_valid_figure():
     assert [trace.name for trace in validated.data] == ["threshold", "boundary"]
     assert all(shape.legendgroup in ("threshold", "boundary") and not shape.showlegend for shape in validated.layout.shapes)
     assert validated.layout.shapes[0].xsizemode == "pixel" and validated.layout.shapes[0].xanchor == 0.3
+
+
+def test_grid_image_colours_each_cell_and_keeps_row_zero_at_the_top():
+    codes = np.array([[0, 1, 1], [1, 2, 1], [1, 1, 1]])
+    colors = ["#000000", "#0000FF", "#FF0000"]
+    image = Image.open(io.BytesIO(base64.b64decode(grid_image(codes, colors, pixels=60).split(",", 1)[1])))
+    assert image.size == (60, 60)  # 20 pixels a cell
+    assert image.getpixel((5, 5)) == (0, 0, 0) and image.getpixel((25, 25)) == (255, 0, 0)
+    assert image.getpixel((45, 5)) == (0, 0, 255) and image.getpixel((19, 5)) == (255, 255, 255)  # a gap
+    fig = add_grid_image(figure(), codes, colors)
+    assert fig.layout["yaxis"]["range"] == [2.5, -0.5] and fig.layout["images"][0]["sizex"] == 3

@@ -5,6 +5,7 @@ import streamlit as st
 from engine.activations import ACTIVATIONS, chain_gradients, saturation_mask, softmax
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
+from ui.shapes import add_lines
 from ui.theme import PALETTE, figure, shade_x, show
 
 X = np.linspace(-6, 6, 301)  # 0.04 apart: smooth curves, half the points to redraw
@@ -34,21 +35,28 @@ def zones(mask):
 
 
 def curves_figure(chosen, weight, bias):
-    """Two panels side by side: f(w·x + b) on the left, its x-derivative on the right."""
+    """Two panels side by side: f(w·x + b) on the left, its x-derivative on the right.
+
+    The curves are path shapes (ui.shapes): every control here reshapes them, and redrawing shapes costs
+    Plotly a fraction of redrawing traces. The price is that they show no hover label."""
+    z = weight * X + bias
+    slopes = {name: weight * ACTIVATIONS[name].df(z) for name in chosen}
+    low, high = min(-0.6, *(s.min() for s in slopes.values())), max(1.6, *(s.max() for s in slopes.values()))
+    pad = 0.05 * (high - low)
     fig = figure("", height=450, margin=dict(t=110), legend=dict(y=1.14),  # legend above the panel titles
-                 xaxis=dict(domain=[0, 0.46], title="x"), xaxis2=dict(domain=[0.54, 1], title="x"),
-                 yaxis=dict(range=[-2.2, 3.2]), yaxis2=dict(anchor="x2", range=[-0.6, 1.6] if abs(weight) <= 1.2 else None),
+                 xaxis=dict(domain=[0, 0.46], title="x", range=[X[0], X[-1]]),
+                 xaxis2=dict(domain=[0.54, 1], title="x", range=[X[0], X[-1]]),
+                 yaxis=dict(range=[-2.2, 3.2]), yaxis2=dict(anchor="x2", range=[low - pad, high + pad]),
                  annotations=[dict(text="f(w·x + b)", x=0.23, xref="paper", xanchor="center", y=1.02, yref="paper", showarrow=False,
                                    yanchor="bottom", font=dict(size=16)),
                               dict(text="its slope: w·f′(w·x + b)", x=0.77, xref="paper", xanchor="center", y=1.02, yref="paper",
                                    showarrow=False, yanchor="bottom", font=dict(size=16))])
-    z = weight * X + bias
     bands = []
     for name in chosen:
         act, color = ACTIVATIONS[name], PALETTE[NAMES.index(name) % len(PALETTE)]
-        fig.add_trace(dict(type="scatter", x=X, y=act.f(z), name=act.label, line=dict(color=color, width=3), legendgroup=name))
-        fig.add_trace(dict(type="scatter", x=X, y=weight * act.df(z), name=act.label, showlegend=False, xaxis="x2", yaxis="y2",
-                           line=dict(color=color, width=3), legendgroup=name))
+        line = dict(color=color, width=3)
+        add_lines(fig, X, act.f(z), act.label, line, clip=100)
+        add_lines(fig, X, slopes[name], act.label, line, clip=100, xref="x2", yref="y2", showlegend=False)
         bands += [(start, end, color, 0.08, None) for start, end in zones(saturation_mask(name, z, SATURATION))]
     return shade_x(fig, bands, xref="x2")
 

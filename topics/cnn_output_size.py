@@ -6,6 +6,7 @@ import streamlit as st
 from engine.cnn import PRESETS, conv_breakdown, stack_shapes
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
+from ui.shapes import add_grid_image
 from ui.theme import figure, show
 
 PRESET_IDS = {"lenet": "LeNet-5", "alexnet": "AlexNet (first layers)", "vgg": "VGG block", "resnet": "ResNet stem"}
@@ -30,15 +31,14 @@ def window_grid(b, row, col):
 
 
 def grid_figure(grid, title, highlight=None):
+    """The cell grid as an image (layout, not a trace: a slider move redraws it in a few milliseconds)."""
     n = grid.shape[0]
-    scale = [[i / 4, COLORS[i]] for i in range(5)]
     fig = figure(title, height=420)
-    fig.add_trace(dict(type="heatmap", z=grid, zmin=0, zmax=4, colorscale=[[p, c] for p, c in scale], showscale=False,
-                       xgap=2, ygap=2, hoverinfo="skip"))
+    add_grid_image(fig, grid, COLORS)
     if highlight is not None:
         fig.add_shape(type="rect", x0=highlight[1] - 0.5, x1=highlight[1] + 0.5, y0=highlight[0] - 0.5,
                       y1=highlight[0] + 0.5, line=dict(color="#B45309", width=4))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False, showticklabels=n <= 20)
+    fig.update_yaxes(scaleanchor="x", showgrid=False, zeroline=False, showticklabels=n <= 20)
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=n <= 20, side="top")
     return fig
 
@@ -69,7 +69,7 @@ def calculator():
         col = controls.slider("Output column", "cnn_col", 0, 31, 0)
         row, col = min(row, b.output - 1), min(col, b.output - 1)
     with grid_col:
-        show(grid_figure(window_grid(b, row, col), f"Padded input {b.padded}×{b.padded}: window for output ({row}, {col})"), "cnn_grid")
+        show(grid_figure(window_grid(b, row, col), f"Padded input {b.padded}×{b.padded}<br>window for output ({row}, {col})"), "cnn_grid")
         st.caption(":blue-background[input] · :gray-background[padding] · :orange-background[kernel taps for the "
                    "chosen output cell]" + (" · :red-background[input the stride never reaches]" if b.remainder else ""))
     with out_col:

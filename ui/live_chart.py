@@ -71,8 +71,11 @@ export default function ({ parentElement, data }) {
   const text = new TextDecoder().decode(data);
   if (text === chart.playgroundText) return cleanup(chart);
   chart.playgroundText = text;
-  const { figure, plotly_src } = JSON.parse(text);
+  const { figure, plotly_src, frames_revision } = JSON.parse(text);
   figure.data = plainArrays(figure.data);
+  // Animation frames (▶ Play) rarely change with the step shown: hand them over only when they did.
+  if (figure.frames && frames_revision === chart.playgroundFramesRevision) delete figure.frames;
+  chart.playgroundFramesRevision = frames_revision;
   const templateText = JSON.stringify(figure.layout.template);
   if (templateText === chart.playgroundTemplateText) figure.layout.template = chart.playgroundTemplate;
   else [chart.playgroundTemplate, chart.playgroundTemplateText] = [figure.layout.template, templateText];
@@ -124,12 +127,17 @@ def chart_payload(spec: dict, config: dict) -> bytes:
     orjson rather than a dict payload: a dict would be JSON-encoded twice by Streamlit (once for the
     browser, once sorted for the element's identity) with the slower ``json`` module. orjson also writes
     NaN as null, which JSON.parse accepts and Plotly draws as a gap. ``layout.datarevision`` is a hash of
-    the data, so Plotly.react knows when only the layout changed.
+    the data, so Plotly.react knows when only the layout changed; ``frames_revision``, a hash of the
+    animation frames, lets the browser skip re-adding frames that did not change.
     """
     data = orjson.dumps(spec["data"], option=orjson.OPT_SERIALIZE_NUMPY)
     figure = {**spec, "data": orjson.Fragment(data), "layout": {**spec["layout"], "datarevision": zlib.crc32(data)},
               "config": {**config, "responsive": True}}
-    return orjson.dumps({"figure": figure, "plotly_src": _plotly_src()}, option=orjson.OPT_SERIALIZE_NUMPY)
+    payload = {"figure": figure, "plotly_src": _plotly_src()}
+    if spec.get("frames"):
+        frames = orjson.dumps(spec["frames"], option=orjson.OPT_SERIALIZE_NUMPY)
+        figure["frames"], payload["frames_revision"] = orjson.Fragment(frames), zlib.crc32(frames)
+    return orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def live_chart(spec: dict, key: str, config: dict) -> None:

@@ -57,14 +57,17 @@ def mark_point(fig: Figure, x: float, y: float, name: str, xref: str = "x", yref
                          xanchor=x, yanchor=y, line=dict(color=color, width=3), name=name, **legend)
 
 
-def add_lines(fig: Figure, x, ys, name: str, line: dict, opacity: float = 1.0, clip: float = 1e6) -> Figure:
+def add_lines(fig: Figure, x, ys, name: str, line: dict, opacity: float = 1.0, clip: float = 1e6,
+              xref: str = "x", yref: str = "y", showlegend: bool = True) -> Figure:
     """Curves y = ys[i](x), one per row of ``ys``, as one path shape with a legend entry.
 
-    Values are clipped to ±``clip`` (the plot area clips what lies outside the axes anyway)."""
+    Values are clipped to ±``clip`` (the plot area clips what lies outside the axes anyway). With
+    ``showlegend=False`` the shape joins the legend entry of the same ``name`` drawn elsewhere."""
     ys = np.clip(np.atleast_2d(np.asarray(ys, float)), -clip, clip)
     path = " ".join(svg_path(x, row) for row in ys)
-    return fig.add_shape(type="path", path=path, xref="x", yref="y", name=name, line=line, opacity=opacity,
-                         **legend_entry(fig, name, mode="lines", line=line, opacity=opacity))
+    legend = (legend_entry(fig, name, mode="lines", line=line, opacity=opacity) if showlegend
+              else dict(legendgroup=name, showlegend=False))
+    return fig.add_shape(type="path", path=path, xref=xref, yref=yref, name=name, line=line, opacity=opacity, **legend)
 
 
 def contour_path(xs, ys, z, levels) -> str:
@@ -117,3 +120,34 @@ def add_heatmap_image(fig: Figure, xs, ys, z, colorscale: str, zmin: float, zmax
                  opacity=opacity, xanchor="left", yanchor="top")
     fig.layout.setdefault("images", []).append(image)
     return fig
+
+
+def grid_image(codes, colors, gap_color: str = "#FFFFFF", pixels: int = 480) -> str:
+    """A grid of cells coloured ``colors[code]``, with thin gaps between cells, as a PNG data URI.
+
+    Each cell becomes a block of pixels (about ``pixels`` across in all) with a gap of a tenth of a cell
+    on its lower-right edges, wide enough to survive the browser scaling the image to the chart."""
+    codes = np.asarray(codes, int)
+    rows, cols = codes.shape
+    cell = max(4, pixels // max(rows, cols))
+    palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=np.uint8)
+    rgb = np.repeat(np.repeat(palette[codes], cell, axis=0), cell, axis=1)
+    gap = np.array([int(gap_color[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.uint8)
+    width = max(1, cell // 10)
+    for offset in range(cell - width, cell):
+        rgb[offset::cell, :] = gap
+        rgb[:, offset::cell] = gap
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def add_grid_image(fig: Figure, codes, colors) -> Figure:
+    """Draw the cell grid ``codes`` with row 0 at the top, cell (r, c) centred on x = c, y = r."""
+    rows, cols = np.shape(codes)
+    fig.layout.setdefault("images", []).append(dict(
+        source=grid_image(codes, colors), xref="x", yref="y", x=-0.5, y=-0.5, sizex=cols, sizey=rows,
+        sizing="stretch", xanchor="left", yanchor="top", layer="below"))
+    # constrain="domain": under equal scaling the plot area shrinks to the grid instead of the axes widening
+    fig.update_xaxes(range=[-0.5, cols - 0.5], constrain="domain")
+    return fig.update_yaxes(range=[rows - 0.5, -0.5], constrain="domain")  # reversed: row 0 at the top
