@@ -25,8 +25,8 @@ from ui.theme import Figure
 
 def svg_path(x, y) -> str:
     """An open SVG polyline through the points (x, y), in the axes' data units, 5 significant digits."""
-    points = " L".join(f"{a:.5g},{b:.5g}" for a, b in zip(np.asarray(x, float), np.asarray(y, float)))
-    return f"M{points}" if points else ""
+    points = " L".join(map("{:.5g},{:.5g}".format, np.asarray(x, float).tolist(), np.asarray(y, float).tolist()))
+    return f"M{points}" if points else ""  # map over lists: twice as fast as formatting numpy scalars
 
 
 def legend_entry(fig: Figure, name: str, **style) -> dict:
@@ -126,9 +126,16 @@ def grid_image(codes, colors, gap_color: str = "#FFFFFF", pixels: int = 480) -> 
     """A grid of cells coloured ``colors[code]``, with thin gaps between cells, as a PNG data URI.
 
     Each cell becomes a block of pixels (about ``pixels`` across in all) with a gap of a tenth of a cell
-    on its lower-right edges, wide enough to survive the browser scaling the image to the chart."""
-    codes = np.asarray(codes, int)
-    rows, cols = codes.shape
+    on its lower-right edges, wide enough to survive the browser scaling the image to the chart. Images
+    are cached: a class moving the same sliders asks for the same few grids."""
+    codes = np.asarray(codes, np.int8)
+    return _grid_image(codes.tobytes(), codes.shape, tuple(colors), gap_color, pixels)
+
+
+@lru_cache(maxsize=256)
+def _grid_image(code_bytes: bytes, shape: tuple, colors: tuple, gap_color: str, pixels: int) -> str:
+    codes = np.frombuffer(code_bytes, np.int8).reshape(shape)
+    rows, cols = shape
     cell = max(4, pixels // max(rows, cols))
     palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=np.uint8)
     rgb = np.repeat(np.repeat(palette[codes], cell, axis=0), cell, axis=1)
@@ -138,7 +145,7 @@ def grid_image(codes, colors, gap_color: str = "#FFFFFF", pixels: int = 480) -> 
         rgb[offset::cell, :] = gap
         rgb[:, offset::cell] = gap
     buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", optimize=False)
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)  # flat blocks compress well anyway
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
