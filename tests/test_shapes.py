@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from ui.shapes import (add_contours, add_grid_image, add_heatmap_image, add_rings, contour_path, fill_under, grid_image,
-                       heatmap_image, mark_point)
+                       heatmap_image, mark_point, svg_path)
 from ui.theme import figure
 
 GRID = np.linspace(-2, 2, 81)
@@ -88,3 +88,9 @@ def test_grid_image_colours_each_cell_and_keeps_row_zero_at_the_top():
     assert image.getpixel((45, 5)) == (0, 0, 255) and image.getpixel((19, 5)) == (255, 255, 255)  # a gap
     fig = add_grid_image(figure(), codes, colors)
     assert fig.layout["yaxis"]["range"] == [2.5, -0.5] and fig.layout["images"][0]["sizex"] == 3
+
+
+def test_undefined_values_are_left_out_rather_than_written_into_the_path():
+    assert path_points(svg_path([0, 1, 2, 3], [1, np.nan, np.inf, 4])).tolist() == [[0, 1], [3, 4]]
+    fig = mark_point(figure(), 0.5, np.nan, "threshold")  # e.g. a recall with no positives in the sample
+    assert "shapes" not in fig.layout and fig.data[0]["name"] == "threshold"

@@ -24,8 +24,12 @@ from ui.theme import Figure
 
 
 def svg_path(x, y) -> str:
-    """An open SVG polyline through the points (x, y), in the axes' data units, 5 significant digits."""
-    points = " L".join(map("{:.5g},{:.5g}".format, np.asarray(x, float).tolist(), np.asarray(y, float).tolist()))
+    """An open SVG polyline through the points (x, y), in the axes' data units, 5 significant digits.
+
+    Points with a NaN or infinite coordinate are left out (SVG has no way to write them)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    finite = np.isfinite(x) & np.isfinite(y)
+    points = " L".join(map("{:.5g},{:.5g}".format, x[finite].tolist(), y[finite].tolist()))
     return f"M{points}" if points else ""  # map over lists: twice as fast as formatting numpy scalars
 
 
@@ -48,11 +52,13 @@ def fill_under(fig: Figure, x, y, color: str, name: str, xref: str = "x", yref: 
 
 def mark_point(fig: Figure, x: float, y: float, name: str, xref: str = "x", yref: str = "y",
                showlegend: bool = True, size: int = 8, color: str = "#111827") -> Figure:
-    """An × of fixed pixel size at (x, y)."""
+    """An × of fixed pixel size at (x, y); nothing but its legend entry when x or y is undefined (NaN)."""
     cross = f"M{-size},{-size} L{size},{size} M{-size},{size} L{size},{-size}"
     legend = (legend_entry(fig, name, mode="markers", marker=dict(symbol="x-thin-open", size=2 * size, color=color,
                                                                    line=dict(width=3, color=color)))
               if showlegend else dict(legendgroup=name, showlegend=False))
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return fig
     return fig.add_shape(type="path", path=cross, xref=xref, yref=yref, xsizemode="pixel", ysizemode="pixel",
                          xanchor=x, yanchor=y, line=dict(color=color, width=3), name=name, **legend)
 
