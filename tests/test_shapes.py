@@ -7,8 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.shapes import (add_contours, add_grid_image, add_heatmap_image, add_rings, contour_path, fill_under, grid_image,
-                       heatmap_image, mark_point, svg_path)
+from ui.shapes import (add_contours, add_grid_image, add_heatmap_image, add_polylines, add_rings, contour_path, fill_under,
+                       grid_image, heatmap_image, mark_point, svg_path)
 from ui.theme import figure
 
 GRID = np.linspace(-2, 2, 81)
@@ -94,3 +94,21 @@ def test_undefined_values_are_left_out_rather_than_written_into_the_path():
     assert path_points(svg_path([0, 1, 2, 3], [1, np.nan, np.inf, 4])).tolist() == [[0, 1], [3, 4]]
     fig = mark_point(figure(), 0.5, np.nan, "threshold")  # e.g. a recall with no positives in the sample
     assert "shapes" not in fig.layout and fig.data[0]["name"] == "threshold"
+
+
+def test_polylines_are_separate_subpaths_closed_on_request():
+    segments = [([0, 1], [0, 1]), ([2, 3], [2, 2])]
+    open_path = add_polylines(figure(), segments, "moved", dict(color="black")).layout["shapes"][0]["path"]
+    assert open_path == "M0,0 L1,1 M2,2 L3,2"
+    closed = add_polylines(figure(), [([0, 1, 0], [0, 0, 1])], "triangle", dict(color="black"), closed=True)
+    assert closed.layout["shapes"][0]["path"] == "M0,0 L1,0 L0,1 Z"
+    empty = add_polylines(figure(), [], "nothing", dict(color="black"), showlegend=False)
+    assert empty.layout["shapes"][0]["visible"] is False and empty.data == []
+
+
+def test_an_outlined_cross_draws_the_outline_first_and_wider_with_one_legend_entry():
+    fig = mark_point(figure(), 1.0, 2.0, "centres", color="#E69F00", width=4, outline="#111827")
+    outline, cross = fig.layout["shapes"]
+    assert (outline["line"], cross["line"]) == ({"color": "#111827", "width": 8}, {"color": "#E69F00", "width": 4})
+    assert outline["xanchor"] == cross["xanchor"] == 1.0 and len(fig.data) == 1
+    assert fig.data[0]["marker"]["color"] == "#111827"

@@ -21,6 +21,8 @@ def test_figure_dict_is_a_valid_plotly_figure_with_text_axis_titles():
     spec = fig.to_dict()
     assert spec["layout"]["xaxis"]["title"] == {"text": "x"} and spec["layout"]["yaxis"]["title"] == {"text": "y"}
     assert spec["layout"]["yaxis"]["scaleanchor"] == "x"
+    # Equal units by shrinking the plot area: a widened range would make every Plotly.react a full redraw.
+    assert spec["layout"]["xaxis"]["constrain"] == spec["layout"]["yaxis"]["constrain"] == "domain"
     assert len(spec["layout"]["shapes"]) == 2 and len(spec["layout"]["annotations"]) == 2
     validated = go.Figure(spec)
     assert validated.layout.height == 300 and validated.layout.template.layout.font.size == 15

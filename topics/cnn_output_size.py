@@ -38,7 +38,7 @@ def grid_figure(grid, title, highlight=None):
     if highlight is not None:
         fig.add_shape(type="rect", x0=highlight[1] - 0.5, x1=highlight[1] + 0.5, y0=highlight[0] - 0.5,
                       y1=highlight[0] + 0.5, line=dict(color="#B45309", width=4))
-    fig.update_yaxes(scaleanchor="x", showgrid=False, zeroline=False, showticklabels=n <= 20)
+    fig.update_yaxes(showgrid=False, zeroline=False, showticklabels=n <= 20)
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=n <= 20, side="top")
     return fig
 

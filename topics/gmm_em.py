@@ -10,6 +10,7 @@ from sklearn.mixture import GaussianMixture
 from engine import clustering
 from engine.datasets import clustering_2d
 from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import add_polylines, mark_point
 from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
@@ -32,23 +33,27 @@ def run(dataset, k_true, k, seed):
     return X, truth, steps, kmeans_labels, float(np.abs(reference.means_ - steps[-1].means).max())
 
 
-def frame_traces(X, step):
+def draw_step(fig, X, step):
+    """One step on ``fig``: the points as a trace, coloured by their most responsible component and faded by
+    how sure it is; each component's 1σ and 2σ ellipses, mean and weight π as layout shapes and annotations.
+    An M-step moves only the layout, so it redraws fast."""
     if step.kind == "init":
         marker = dict(size=8, color="#9CA3AF", opacity=1.0)
     else:  # colour = most responsible component, opacity = how sure (faded points are shared)
         resp = step.responsibilities
         marker = cluster_marker(resp.argmax(axis=1), opacity=np.clip(resp.max(axis=1), 0.15, 1.0))
-    traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
-             marker=marker)]
+    fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
+                       marker=marker))
     for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
-        for n_std, dash in ((1.0, "solid"), (2.0, "dot")):
+        color = PALETTE[j % len(PALETTE)]
+        for n_std, dash, width in ((1.0, "solid", 3), (2.0, "dot", 1.5)):
             outline = clustering.ellipse(mean, cov, n_std, n_points=40)  # smooth enough; frames stay small
-            traces.append(dict(type="scatter", x=outline[:, 0], y=outline[:, 1], mode="lines", showlegend=n_std == 1.0,
-                         name=f"component {j + 1} (π = {weight:.2f})",
-                         line=dict(color=PALETTE[j % len(PALETTE)], width=3 if n_std == 1 else 1.5, dash=dash)))
-    traces.append(dict(type="scatter", x=step.means[:, 0], y=step.means[:, 1], mode="markers", showlegend=False,
-                 name="means", marker=dict(symbol="x", size=16, color="#111827")))
-    return traces
+            add_polylines(fig, [(outline[:, 0], outline[:, 1])], f"component {j + 1}", closed=True,
+                          line=dict(color=color, width=width, dash=dash), showlegend=n_std == 1.0)
+        mark_point(fig, mean[0], mean[1], "means", size=7, showlegend=False)
+        fig.add_annotation(x=mean[0], y=mean[1], yshift=22, text=f"π = {weight:.2f}", showarrow=False,
+                           font=dict(color=color), bgcolor="rgba(255,255,255,0.8)")
+    return fig
 
 
 def title(step, index):
@@ -58,12 +63,11 @@ def title(step, index):
 @st.cache_data(max_entries=32, show_spinner=False)
 def animation_frames(dataset, k_true, k, seed):
     X, _, steps, _, _ = run(dataset, k_true, k, seed)
-    return [frame(str(i), frame_traces(X, steps[i]), title(steps[i], i)) for i in frame_indices(len(steps))]
+    return [frame(str(i), draw_step(figure(title(steps[i], i)), X, steps[i])) for i in frame_indices(len(steps))]
 
 
 def em_figure(X, steps, index, frames):
-    fig = figure(title(steps[index], index), height=560)
-    fig.add_traces(frame_traces(X, steps[index]))
+    fig = draw_step(figure(title(steps[index], index), height=560), X, steps[index])
     pad = 1.0
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])

@@ -7,6 +7,7 @@ from engine import clustering
 from engine.datasets import clustering_2d
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import add_polylines, mark_point
 from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
@@ -40,31 +41,31 @@ def describe(step, previous):
             else "assign: no point changed cluster — converged")
 
 
-def frame_traces(X, steps, index):
-    step = steps[index]
-    traces = [dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
-             marker=cluster_marker(step.labels))]
-    previous = steps[max(index - 1, 0)].centers
-    path_x = np.ravel(np.c_[previous[:, 0], step.centers[:, 0], np.full(len(previous), np.nan)])
-    path_y = np.ravel(np.c_[previous[:, 1], step.centers[:, 1], np.full(len(previous), np.nan)])
-    traces.append(dict(type="scatter", x=path_x, y=path_y, mode="lines", name="centre moved", showlegend=False,
-                 line=dict(color="#111827", width=2, dash="dot")))
-    traces.append(dict(type="scatter", x=step.centers[:, 0], y=step.centers[:, 1], mode="markers", name="centres",
-                 marker=dict(symbol="x", size=20, color=label_colors(np.arange(len(step.centers))),
-                             line=dict(width=3, color="#111827"))))
-    return traces
+def draw_step(fig, X, steps, index):
+    """Step ``index`` on ``fig``: the points coloured by cluster (a trace), and as layout shapes the centres
+    and the dotted path each just moved along. An update step moves only shapes, so it redraws fast."""
+    step, previous = steps[index], steps[max(index - 1, 0)].centers
+    fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
+                       marker=cluster_marker(step.labels)))
+    add_polylines(fig, [(np.array([a[0], b[0]]), np.array([a[1], b[1]])) for a, b in zip(previous, step.centers)],
+                  "centre moved", line=dict(color="#111827", width=2, dash="dot"), showlegend=False)
+    for j, (color, (x, y)) in enumerate(zip(label_colors(np.arange(len(step.centers))), step.centers)):
+        mark_point(fig, x, y, "centres", size=9, color=color, width=4, outline="#111827", showlegend=j == 0)
+    return fig
+
+
+def step_title(steps, index):
+    return f"K-means, step {index}: {steps[index].kind}"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def animation_frames(dataset, k_true, k, init, seed):
     X, steps, _, _ = run(dataset, k_true, k, init, seed)
-    return [frame(str(i), frame_traces(X, steps, i), f"K-means, step {i}: {steps[i].kind}")
-            for i in frame_indices(len(steps))]
+    return [frame(str(i), draw_step(figure(step_title(steps, i)), X, steps, i)) for i in frame_indices(len(steps))]
 
 
 def steps_figure(X, steps, index, frames):
-    fig = figure(f"K-means, step {index}: {steps[index].kind}", height=540)
-    fig.add_traces(frame_traces(X, steps, index))
+    fig = draw_step(figure(step_title(steps, index), height=540), X, steps, index)
     pad = 0.6
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])

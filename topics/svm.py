@@ -51,10 +51,9 @@ def boundary_figure(X, y, support, xs, ys, surface, title):
                            marker=dict(size=8, color=color)))
     ring = 0.012 * max(xs[-1] - xs[0], ys[-1] - ys[0])  # about 7 px on the default chart
     add_rings(fig, X[support, 0], X[support, 1], ring, "support vectors")
-    # constrain="domain": equal units shrink the plot area instead of widening an axis past the painted grid
-    fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁", constrain="domain")
-    fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂", constrain="domain")
-    return square_axes(fig)
+    fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁")
+    fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂")
+    return square_axes(fig)  # the plot area shrinks to the painted grid; the axes never widen past it
 
 
 def loss_figure(margins):

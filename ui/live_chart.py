@@ -72,7 +72,10 @@ export default function ({ parentElement, data }) {
   if (text === chart.playgroundText) return cleanup(chart);
   chart.playgroundText = text;
   const { figure, plotly_src, frames_revision } = JSON.parse(text);
-  figure.data = plainArrays(figure.data);
+  // Unchanged data (same revision) reuses the arrays already unpacked, so only the layout is new work.
+  if (figure.layout.datarevision !== chart.playgroundDataRevision)
+    [chart.playgroundData, chart.playgroundDataRevision] = [plainArrays(figure.data), figure.layout.datarevision];
+  figure.data = chart.playgroundData;
   // Animation frames (▶ Play) rarely change with the step shown: hand them over only when they did.
   if (figure.frames && frames_revision === chart.playgroundFramesRevision) delete figure.frames;
   chart.playgroundFramesRevision = frames_revision;

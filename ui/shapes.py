@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 from plotly.colors import get_colorscale, sample_colorscale
 
-from ui.theme import Figure
+from ui.theme import Figure, square_axes
 
 
 def svg_path(x, y) -> str:
@@ -51,16 +51,35 @@ def fill_under(fig: Figure, x, y, color: str, name: str, xref: str = "x", yref: 
 
 
 def mark_point(fig: Figure, x: float, y: float, name: str, xref: str = "x", yref: str = "y",
-               showlegend: bool = True, size: int = 8, color: str = "#111827") -> Figure:
-    """An × of fixed pixel size at (x, y); nothing but its legend entry when x or y is undefined (NaN)."""
+               showlegend: bool = True, size: int = 8, color: str = "#111827", width: int = 3,
+               outline: str | None = None) -> Figure:
+    """An × of fixed pixel size at (x, y), optionally edged in ``outline``; nothing but its legend entry when x
+    or y is undefined (NaN). The legend shows the × in ``outline`` when there is one (one entry for several
+    differently coloured crosses)."""
     cross = f"M{-size},{-size} L{size},{size} M{-size},{size} L{size},{-size}"
-    legend = (legend_entry(fig, name, mode="markers", marker=dict(symbol="x-thin-open", size=2 * size, color=color,
-                                                                   line=dict(width=3, color=color)))
+    legend_color = outline or color
+    legend = (legend_entry(fig, name, mode="markers", marker=dict(symbol="x-thin-open", size=2 * size, color=legend_color,
+                                                                   line=dict(width=width, color=legend_color)))
               if showlegend else dict(legendgroup=name, showlegend=False))
     if not (np.isfinite(x) and np.isfinite(y)):
         return fig
-    return fig.add_shape(type="path", path=cross, xref=xref, yref=yref, xsizemode="pixel", ysizemode="pixel",
-                         xanchor=x, yanchor=y, line=dict(color=color, width=3), name=name, **legend)
+    where = dict(type="path", path=cross, xref=xref, yref=yref, xsizemode="pixel", ysizemode="pixel", xanchor=x,
+                 yanchor=y, name=name, **legend)
+    if outline:
+        fig.add_shape(line=dict(color=outline, width=width + 4), **where)
+    return fig.add_shape(line=dict(color=color, width=width), **where)
+
+
+def add_polylines(fig: Figure, lines, name: str, line: dict, closed: bool = False, showlegend: bool = True) -> Figure:
+    """Polylines, each an (x, y) pair of arrays (segments, ellipses), as one path shape with a legend entry.
+
+    With ``showlegend=False`` the shape joins the legend entry of the same ``name`` drawn elsewhere."""
+    paths = (svg_path(x, y) for x, y in lines)
+    path = " ".join(p + " Z" if closed else p for p in paths if p)
+    legend = (legend_entry(fig, name, mode="lines", line=line) if showlegend
+              else dict(legendgroup=name, showlegend=False))
+    return fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref="x", yref="y", name=name,
+                         line=line, **legend)
 
 
 def add_lines(fig: Figure, x, ys, name: str, line: dict, opacity: float = 1.0, clip: float = 1e6,
@@ -161,6 +180,6 @@ def add_grid_image(fig: Figure, codes, colors) -> Figure:
     fig.layout.setdefault("images", []).append(dict(
         source=grid_image(codes, colors), xref="x", yref="y", x=-0.5, y=-0.5, sizex=cols, sizey=rows,
         sizing="stretch", xanchor="left", yanchor="top", layer="below"))
-    # constrain="domain": under equal scaling the plot area shrinks to the grid instead of the axes widening
-    fig.update_xaxes(range=[-0.5, cols - 0.5], constrain="domain")
-    return fig.update_yaxes(range=[rows - 0.5, -0.5], constrain="domain")  # reversed: row 0 at the top
+    fig.update_xaxes(range=[-0.5, cols - 0.5])
+    fig.update_yaxes(range=[rows - 0.5, -0.5])  # reversed: row 0 at the top
+    return square_axes(fig)  # square cells; the plot area shrinks to the grid

@@ -55,15 +55,18 @@ def frame_indices(n_steps: int) -> list[int]:
     return sorted(set(np.linspace(0, n_steps - 1, min(n_steps, MAX_FRAMES)).round().astype(int).tolist()))
 
 
-def frame(name: str, data: list[dict], title: str, fixed_positions: tuple[int, ...] = (0,)) -> dict:
-    """One animation frame: trace dicts (same order as the figure's traces) and its title.
+def frame(name: str, step: Figure, fixed_positions: tuple[int, ...] = (0,)) -> dict:
+    """One animation frame from the figure of one step: its traces, title, shapes and annotations.
 
     A frame only needs what changes. The traces at ``fixed_positions`` (the data points, which stay put
     while their colours change) keep only their marker colours and opacities, and arrays travel as
-    float32 / int8 binary: EM's frames shrank from 1.2 MB of JSON to about 0.15 MB.
+    float32 / int8 binary: EM's frames shrank from 1.2 MB of JSON to about 0.15 MB. What moves (centres,
+    ellipses) is layout (ui.shapes), so the frame carries the step's shapes and annotations too.
     """
-    slim = [trace if i not in fixed_positions else _changing_part(trace) for i, trace in enumerate(data)]
-    return {"name": name, "data": encode_arrays(slim, float_dtype="f4"), "layout": {"title": {"text": title}}}
+    slim = [trace if i not in fixed_positions else _changing_part(trace) for i, trace in enumerate(step.data)]
+    layout = {key: step.layout.get(key, []) for key in ("shapes", "annotations")}
+    return {"name": name, "data": encode_arrays(slim, float_dtype="f4"),
+            "layout": encode_arrays({"title": step.layout["title"], **layout})}
 
 
 def _changing_part(trace: dict) -> dict:

@@ -116,3 +116,19 @@ def test_svm_warns_when_the_solver_stops_before_converging():
                                      "svm_data": "circles", "svm_n": "80", "svm_noise": "0.6", "svm_seed": "15"})
     assert not exceptions(at)
     assert any("without converging" in warning.value for warning in at.warning)
+
+
+@pytest.mark.parametrize("page_path, key, step, kind", [("topics/kmeans.py", "km_step", 1, "update"),
+                                                       ("topics/gmm_em.py", "em_step", 2, "(M)")])
+def test_a_step_that_only_moves_centres_or_ellipses_changes_layout_not_data(page_path, key, step, kind):
+    """Update and M-steps move only layout shapes, so the browser redraws them without replotting the points;
+    the ▶ Play frames carry the same shapes as the chart drawn for that step."""
+    at = open_page(page_path, {key: str(step - 1)})
+    before = chart_figures(at)[0]
+    at.slider(key=key).set_value(step).run()
+    after = chart_figures(at)[0]
+    assert kind in after["layout"]["title"]["text"]
+    assert after["data"] == before["data"] and after["layout"]["shapes"] != before["layout"]["shapes"]
+    frame = next(f for f in after["frames"] if f["name"] == str(step))
+    assert frame["layout"]["shapes"] == after["layout"]["shapes"]
+    assert frame["layout"]["title"] == after["layout"]["title"]
