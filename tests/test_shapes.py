@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from ui.shapes import (add_contours, add_grid_image, add_heatmap_image, add_polylines, add_rings, contour_path, fill_under,
-                       grid_image, heatmap_image, mark_point, svg_path)
+                       grid_image, heatmap_image, log10_axis, mark_point, svg_path)
 from ui.theme import figure
 
 GRID = np.linspace(-2, 2, 81)
@@ -112,3 +112,12 @@ def test_an_outlined_cross_draws_the_outline_first_and_wider_with_one_legend_ent
     assert (outline["line"], cross["line"]) == ({"color": "#111827", "width": 8}, {"color": "#E69F00", "width": 4})
     assert outline["xanchor"] == cross["xanchor"] == 1.0 and len(fig.data) == 1
     assert fig.data[0]["marker"]["color"] == "#111827"
+
+
+def test_log10_axis_labels_whole_decades_and_covers_the_values():
+    for low, high in ((-12.3, 0.0), (-300.0, 0.2), (0.0, 0.0), (-1.5, 250.0)):
+        axis = log10_axis(figure(), low, high, "gradient").layout["yaxis"]
+        ticks = axis["tickvals"]
+        assert len(ticks) <= 9 and all(isinstance(t, int) for t in ticks)
+        assert axis["range"][0] <= low and axis["range"][1] >= high
+        assert axis["ticktext"][0] == f"10<sup>{ticks[0]}</sup>" and len(set(np.diff(ticks))) <= 1

@@ -5,13 +5,14 @@ import streamlit as st
 from engine.activations import ACTIVATIONS, chain_gradients, saturation_mask, softmax
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
-from ui.shapes import add_lines
+from ui.shapes import add_lines, log10_axis
 from ui.theme import PALETTE, figure, shade_x, show
 
 X = np.linspace(-6, 6, 301)  # 0.04 apart: smooth curves, half the points to redraw
 SATURATION = 0.05
 NAMES = list(ACTIVATIONS)
 MAX_LOGITS = 12
+GRADIENT_FLOOR, GRADIENT_CEILING = 1e-300, 1e300  # a dead ReLU passes exactly 0: drawn at the floor
 
 
 def parse_logits(text: str) -> np.ndarray:
@@ -61,6 +62,19 @@ def curves_figure(chosen, weight, bias):
     return shade_x(fig, bands, xref="x2")
 
 
+def depth_figure(chosen, depth, weight, bias):
+    """|∂h_n/∂h₀| for n = 0..depth on a log scale, as path shapes: every control here moves them."""
+    fig = figure("|∂h_n / ∂h₀| against depth (log scale)", height=380)
+    layers = np.arange(depth + 1)  # n = 0 is ∂h₀/∂h₀ = 1, so even one layer draws a line
+    grads = [np.nan_to_num(np.r_[1.0, chain_gradients(name, depth, weight, bias, 0.5)], nan=0.0, posinf=GRADIENT_CEILING)
+             for name in chosen]
+    logs = [np.log10(np.clip(g, GRADIENT_FLOOR, GRADIENT_CEILING)) for g in grads]
+    for name, values in zip(chosen, logs):
+        add_lines(fig, layers, values, ACTIVATIONS[name].label, dict(color=PALETTE[NAMES.index(name) % len(PALETTE)], width=3))
+    fig.update_xaxes(title="layers n", range=[-0.5, depth + 0.5])
+    return log10_axis(fig, min(v.min() for v in logs), max(v.max() for v in logs), "gradient magnitude")
+
+
 def play():
     controls_col, charts_col = st.columns([1, 3], gap="large")
     with controls_col:
@@ -81,14 +95,7 @@ def play():
 
     st.subheader("Gradient surviving n layers")
     st.caption("A chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5; the chain rule multiplies one w·f′ per layer.")
-    fig = figure("|∂h_n / ∂h₀| against depth (log scale)", height=380)
-    for name in chosen:
-        grads = chain_gradients(name, depth, weight, bias, 0.5)
-        fig.add_trace(dict(type="scatter", x=np.arange(1, depth + 1), y=np.maximum(grads, 1e-300), mode="lines+markers",
-                           name=ACTIVATIONS[name].label, line=dict(color=PALETTE[NAMES.index(name)], width=3)))
-    fig.update_yaxes(type="log", exponentformat="power", title="gradient magnitude")
-    fig.update_xaxes(title="layers n")
-    show(fig, "act_depth_chart")
+    show(depth_figure(chosen, depth, weight, bias), "act_depth_chart")
 
     sigmoid_max = float(ACTIVATIONS["sigmoid"].df(X).max())
     relu = chain_gradients("relu", depth, weight, bias, 0.5)[-1]

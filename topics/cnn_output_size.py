@@ -33,7 +33,7 @@ def window_grid(b, row, col):
 def grid_figure(grid, title, highlight=None):
     """The cell grid as an image (layout, not a trace: a slider move redraws it in a few milliseconds)."""
     n = grid.shape[0]
-    fig = figure(title, height=420)
+    fig = figure(title, height=420).update_layout(title=dict(y=0.96))  # room above a two-line title
     add_grid_image(fig, grid, COLORS)
     if highlight is not None:
         fig.add_shape(type="rect", x0=highlight[1] - 0.5, x1=highlight[1] + 0.5, y0=highlight[0] - 0.5,
@@ -75,11 +75,12 @@ def calculator():
     with out_col:
         output = np.zeros((b.output, b.output), dtype=int) + CELL["input"]
         show(grid_figure(output, f"Output {b.output}×{b.output}", highlight=(row, col)), "cnn_out")
+        # One line rather than four metric tiles: every element here is redrawn on each slider move.
+        st.markdown(f"Kernel span D(K−1)+1 = **{b.span}**  \nPadded input W+2P = **{b.padded}**  \n"
+                    f"Cells left over = **{b.remainder}**")
     st.latex(r"O=\left\lfloor\frac{W+2P-D(K-1)-1}{S}\right\rfloor+1"
              rf"=\left\lfloor\frac{{{size}+2\cdot{padding}-{dilation}\cdot({kernel}-1)-1}}{{{stride}}}\right\rfloor+1"
              rf"=\left\lfloor\frac{{{b.numerator}}}{{{stride}}}\right\rfloor+1={b.output}")
-    metric_row({"output size": f"{b.output}", "kernel span D(K−1)+1": f"{b.span}", "padded input": f"{b.padded}",
-                "cells left over": f"{b.remainder}"})
     if b.remainder:
         st.info(f"The stride does not divide evenly: {b.numerator} mod {stride} = {b.remainder}, so the last "
                 f"{b.remainder} row(s) and column(s) of the padded input are never under any window and the "

@@ -134,7 +134,7 @@ def play():
         prevalence = controls.log_slider("Prevalence (share of positives)", "roc_prev", PREVALENCES, 0.5,
                                          help="A rare disease has prevalence 0.01 or below.")
         n = controls.log_slider("Cases in the sample", "roc_n", SAMPLE_SIZES, 2000)
-        weighted = controls.toggle("Scale densities by class frequency", "roc_weighted", True,
+        weighted = controls.toggle("Scale by class frequency", "roc_weighted", True,
                                    help="On: the curves' areas are proportional to how many cases each class has.")
         seed = controls.slider("Sample seed", "roc_seed", 0, 20, 0)
     sample, _, _, _, auc, auc_pairs = sample_and_curves(n, separation, spread, prevalence, seed)

@@ -95,6 +95,21 @@ def add_lines(fig: Figure, x, ys, name: str, line: dict, opacity: float = 1.0, c
     return fig.add_shape(type="path", path=path, xref=xref, yref=yref, name=name, line=line, opacity=opacity, **legend)
 
 
+def log10_axis(fig: Figure, low: float, high: float, title: str, axis: str = "yaxis") -> Figure:
+    """A linear axis over log10 values labelled in powers of ten, for data drawn as shapes.
+
+    Shapes on a Plotly log axis must be given in log10 units anyway, and a linear axis keeps the ticks under
+    our control: whole decades, at most about eight of them, written 10⁻⁶ style."""
+    first, last = int(np.floor(low)), int(np.ceil(high))
+    if last - first < 1:
+        first, last = first - 1, last + 1
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / s <= 8)
+    decades = list(range(first - first % step, last + 1, step))
+    pad = 0.04 * (last - first)
+    return fig.update_layout(**{axis: dict(type="linear", range=[first - pad, last + pad], tickvals=decades, title=title,
+                                           ticktext=[f"10<sup>{d}</sup>" for d in decades])})
+
+
 def contour_path(xs, ys, z, levels) -> str:
     """The lines where the gridded surface ``z`` (rows follow ``ys``) crosses each of ``levels``, as one path."""
     generator = contourpy.contour_generator(np.asarray(xs, float), np.asarray(ys, float), np.asarray(z, float),

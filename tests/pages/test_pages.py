@@ -28,8 +28,10 @@ def test_page_runs_with_charts_notes_and_claims(topic):
     assert len(chart_figures(at)) >= 2
     text = " ".join(m.value for m in at.markdown)
     assert "**Claim:**" in text and "**Verdict:**" in text
-    assert at.title[0].value.endswith(topic.title)
-    assert len(at.get("latex")) >= 1 and len(at.expander) >= 1
+    assert at.markdown[0].value.startswith("# ") and at.markdown[0].value.split("\n")[0].endswith(topic.title)
+    for heading in ("### What to notice", "### Claim check", "### Key formula", "### Interview question"):
+        assert heading in text
+    assert "$$" in text and len(at.expander) >= 1
     assert_valid_charts(at)
 
 
@@ -104,10 +106,11 @@ def test_claims_from_a_live_part_follow_its_control_and_come_after_what_to_notic
     at = open_page("topics/svm.py")
     at.select_slider(key="svm_C").set_value(10.0).run()
     assert not exceptions(at)
-    headings = [h.value for h in at.subheader]
-    assert headings.count("Claim check") == 1
-    assert headings.index("What to notice") < headings.index("Claim check")
-    claims = [m.value for m in at.markdown if m.value.startswith("**Claim:**")]
+    markdown = [m.value for m in at.markdown]
+    notice = next(i for i, text in enumerate(markdown) if text.startswith("### What to notice"))
+    checks = [i for i, text in enumerate(markdown) if text.startswith("### Claim check")]
+    assert len(checks) == 1 and notice < checks[0]
+    claims = markdown[checks[0]].split("**Claim:**")[1:]
     assert len(claims) == 2 and "C = 10:" in claims[1] and "C = 1:" in claims[1]
 
 
