@@ -121,3 +121,13 @@ def test_log10_axis_labels_whole_decades_and_covers_the_values():
         assert len(ticks) <= 9 and all(isinstance(t, int) for t in ticks)
         assert axis["range"][0] <= low and axis["range"][1] >= high
         assert axis["ticktext"][0] == f"10<sup>{ticks[0]}</sup>" and len(set(np.diff(ticks))) <= 1
+
+
+def test_a_grid_on_second_axes_gets_its_own_square_cells():
+    fig = add_grid_image(add_grid_image(figure(), np.ones((5, 5)), ["#000000", "#FFFFFF"]),
+                         np.ones((2, 3)), ["#000000", "#FFFFFF"], x="x2", y="y2")
+    layout = fig.layout
+    assert layout["xaxis2"]["range"] == [-0.5, 2.5] and layout["yaxis2"]["range"] == [1.5, -0.5]
+    assert layout["yaxis2"]["scaleanchor"] == "x2" and layout["yaxis"]["scaleanchor"] == "x"
+    assert [image["xref"] for image in layout["images"]] == ["x", "x2"]
+    go.Figure(fig.to_dict())

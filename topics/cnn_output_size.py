@@ -30,16 +30,23 @@ def window_grid(b, row, col):
     return grid
 
 
-def grid_figure(grid, title, highlight=None):
-    """The cell grid as an image (layout, not a trace: a slider move redraws it in a few milliseconds)."""
-    n = grid.shape[0]
-    fig = figure(title, height=420).update_layout(title=dict(y=0.96))  # room above a two-line title
-    add_grid_image(fig, grid, COLORS)
-    if highlight is not None:
-        fig.add_shape(type="rect", x0=highlight[1] - 0.5, x1=highlight[1] + 0.5, y0=highlight[0] - 0.5,
-                      y1=highlight[0] + 0.5, line=dict(color="#B45309", width=4))
-    fig.update_yaxes(showgrid=False, zeroline=False, showticklabels=n <= 20)
-    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=n <= 20, side="top")
+def calculator_figure(b, row, col):
+    """The padded input with the window of output cell (row, col), beside the output grid: one figure, so
+    a slider move is one redraw. The grids are images (layout, not traces: a few milliseconds to redraw)."""
+    fig = figure("", height=440, margin=dict(t=90, l=40, r=10, b=10),
+                 xaxis=dict(domain=[0, 0.6]), xaxis2=dict(domain=[0.7, 1], anchor="y2"), yaxis2=dict(anchor="x2"))
+    add_grid_image(fig, window_grid(b, row, col), COLORS)
+    add_grid_image(fig, np.full((b.output, b.output), CELL["input"]), COLORS, x="x2", y="y2")
+    fig.add_shape(type="rect", xref="x2", yref="y2", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5,
+                  line=dict(color="#B45309", width=4))
+    for axis, side in (("", b.padded), ("2", b.output)):
+        axes = dict(showgrid=False, zeroline=False, showticklabels=side <= 20)
+        fig.update_layout(**{f"xaxis{axis}": dict(side="top", **axes), f"yaxis{axis}": dict(constraintoward="top", **axes)})
+    titles = ((0.3, f"Padded input {b.padded}×{b.padded}: window of output ({row}, {col})"),
+              (0.85, f"Output {b.output}×{b.output}"))
+    for x, text in titles:  # above the tick labels, which sit on top
+        fig.add_annotation(text=text, x=x, xref="paper", xanchor="center", y=1, yref="paper", yshift=35,
+                           yanchor="bottom", showarrow=False, font=dict(size=16))
     return fig
 
 
@@ -51,7 +58,7 @@ def apply_preset():
 
 def calculator():
     st.subheader("One convolution, one axis")
-    controls_col, grid_col, out_col = st.columns([1.1, 2, 1.3], gap="large")
+    controls_col, grid_col = st.columns([1.1, 3.3], gap="large")
     with controls_col:
         size = controls.slider("Input size W", "cnn_W", 1, 32, 7)
         kernel = controls.slider("Kernel K", "cnn_K", 1, 11, 3)
@@ -69,15 +76,12 @@ def calculator():
         col = controls.slider("Output column", "cnn_col", 0, 31, 0)
         row, col = min(row, b.output - 1), min(col, b.output - 1)
     with grid_col:
-        show(grid_figure(window_grid(b, row, col), f"Padded input {b.padded}×{b.padded}<br>window for output ({row}, {col})"), "cnn_grid")
+        show(calculator_figure(b, row, col), "cnn_grid")
+        # One caption rather than four metric tiles: every element here is redrawn on each slider move.
         st.caption(":blue-background[input] · :gray-background[padding] · :orange-background[kernel taps for the "
-                   "chosen output cell]" + (" · :red-background[input the stride never reaches]" if b.remainder else ""))
-    with out_col:
-        output = np.zeros((b.output, b.output), dtype=int) + CELL["input"]
-        show(grid_figure(output, f"Output {b.output}×{b.output}", highlight=(row, col)), "cnn_out")
-        # One line rather than four metric tiles: every element here is redrawn on each slider move.
-        st.markdown(f"Kernel span D(K−1)+1 = **{b.span}**  \nPadded input W+2P = **{b.padded}**  \n"
-                    f"Cells left over = **{b.remainder}**")
+                   "chosen output cell]" + (" · :red-background[input the stride never reaches]" if b.remainder else "")
+                   + f"  \nKernel span D(K−1)+1 = **{b.span}** · padded input W+2P = **{b.padded}** · "
+                   f"cells left over = **{b.remainder}**")
     st.latex(r"O=\left\lfloor\frac{W+2P-D(K-1)-1}{S}\right\rfloor+1"
              rf"=\left\lfloor\frac{{{size}+2\cdot{padding}-{dilation}\cdot({kernel}-1)-1}}{{{stride}}}\right\rfloor+1"
              rf"=\left\lfloor\frac{{{b.numerator}}}{{{stride}}}\right\rfloor+1={b.output}")

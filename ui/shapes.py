@@ -189,12 +189,12 @@ def _grid_image(code_bytes: bytes, shape: tuple, colors: tuple, gap_color: str, 
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def add_grid_image(fig: Figure, codes, colors) -> Figure:
-    """Draw the cell grid ``codes`` with row 0 at the top, cell (r, c) centred on x = c, y = r."""
+def add_grid_image(fig: Figure, codes, colors, x: str = "x", y: str = "y") -> Figure:
+    """Draw the cell grid ``codes`` on the axes ``x``, ``y`` with row 0 at the top, cell (r, c) centred on (c, r)."""
     rows, cols = np.shape(codes)
     fig.layout.setdefault("images", []).append(dict(
-        source=grid_image(codes, colors), xref="x", yref="y", x=-0.5, y=-0.5, sizex=cols, sizey=rows,
+        source=grid_image(codes, colors), xref=x, yref=y, x=-0.5, y=-0.5, sizex=cols, sizey=rows,
         sizing="stretch", xanchor="left", yanchor="top", layer="below"))
-    fig.update_xaxes(range=[-0.5, cols - 0.5])
-    fig.update_yaxes(range=[rows - 0.5, -0.5])  # reversed: row 0 at the top
-    return square_axes(fig)  # square cells; the plot area shrinks to the grid
+    fig.update_layout(**{"xaxis" + x[1:]: dict(range=[-0.5, cols - 0.5]),
+                         "yaxis" + y[1:]: dict(range=[rows - 0.5, -0.5])})  # reversed: row 0 at the top
+    return square_axes(fig, x, y)  # square cells; the plot area shrinks to the grid

@@ -135,15 +135,15 @@ def show(fig: Figure, key: str) -> None:
     live_chart(fig.to_dict(), key=key, config=CONFIG)
 
 
-def square_axes(fig: Figure) -> Figure:
-    """Equal units on x and y, so circles look round and margins look true.
+def square_axes(fig: Figure, x: str = "x", y: str = "y") -> Figure:
+    """Equal units on the axes ``x`` and ``y`` (e.g. "x2", "y2"), so circles look round and margins look true.
 
     ``constrain="domain"`` makes Plotly shrink the plot area to keep the units equal. With the default
     (widen an axis range) Plotly writes the widened range back into the figure, so every ``Plotly.react``
     sees a changed range and redraws everything: 20 ms for K-means' scatter even when nothing changed,
     3 ms with this setting (measured standalone in Chromium)."""
-    fig.update_xaxes(constrain="domain")
-    return fig.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain")
+    return fig.update_layout(**{"xaxis" + x[1:]: dict(constrain="domain"),
+                                "yaxis" + y[1:]: dict(scaleanchor=x, scaleratio=1, constrain="domain")})
 
 
 def mark_x(fig: Figure, x, text, color="#111827") -> Figure:
