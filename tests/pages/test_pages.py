@@ -134,4 +134,4 @@ def test_a_step_that_only_moves_centres_or_ellipses_changes_layout_not_data(page
     assert after["data"] == before["data"] and after["layout"]["shapes"] != before["layout"]["shapes"]
     frame = next(f for f in after["frames"] if f["name"] == str(step))
     assert frame["layout"]["shapes"] == after["layout"]["shapes"]
-    assert frame["layout"]["title"] == after["layout"]["title"]
+    assert frame["layout"]["title"]["text"] == after["layout"]["title"]["text"]
