@@ -136,7 +136,10 @@ def claim_text(claim: Claim) -> str:
 
 
 def metric_row(values: dict[str, str], help: dict[str, str] | None = None) -> None:
-    """A row of ``st.metric`` tiles, label → formatted value."""
-    columns = st.columns(len(values))
-    for column, (label, value) in zip(columns, values.items()):
-        column.metric(label, value, help=(help or {}).get(label))
+    """A row of ``st.metric`` tiles, label → formatted value.
+
+    One horizontal container rather than ``st.columns``, which adds two blocks per tile: Streamlit
+    re-renders every block and element of the page twice per slider move (see ``topic_page``)."""
+    with st.container(horizontal=True, gap="large"):
+        for label, value in values.items():
+            st.metric(label, value, help=(help or {}).get(label), width="stretch")
