@@ -121,6 +121,8 @@ def test_log10_axis_labels_whole_decades_and_covers_the_values():
         assert len(ticks) <= 9 and all(isinstance(t, int) for t in ticks)
         assert axis["range"][0] <= low and axis["range"][1] >= high
         assert axis["ticktext"][0] == f"10<sup>{ticks[0]}</sup>" and len(set(np.diff(ticks))) <= 1
+    # Values that move a little keep the same axis, so only the shapes are redrawn.
+    assert log10_axis(figure(), -12.3, -0.2, "g").layout == log10_axis(figure(), -13.6, -0.9, "g").layout
 
 
 def test_a_grid_on_second_axes_gets_its_own_square_cells():

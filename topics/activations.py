@@ -43,6 +43,8 @@ def curves_figure(chosen, weight, bias):
     z = weight * X + bias
     slopes = {name: weight * ACTIVATIONS[name].df(z) for name in chosen}
     low, high = min(-0.6, *(s.min() for s in slopes.values())), max(1.6, *(s.max() for s in slopes.values()))
+    # Whole halves: a small move of w or b then leaves the axis alone, and Plotly redraws only the shapes.
+    low, high = np.floor(2 * low) / 2, np.ceil(2 * high) / 2
     pad = 0.05 * (high - low)
     fig = figure("", height=450, margin=dict(t=110), legend=dict(y=1.14),  # legend above the panel titles
                  xaxis=dict(domain=[0, 0.46], title="x", range=[X[0], X[-1]]),
