@@ -82,9 +82,10 @@ def calculator():
                    "chosen output cell]" + (" · :red-background[input the stride never reaches]" if b.remainder else "")
                    + f"  \nKernel span D(K−1)+1 = **{b.span}** · padded input W+2P = **{b.padded}** · "
                    f"cells left over = **{b.remainder}**")
-    st.latex(r"O=\left\lfloor\frac{W+2P-D(K-1)-1}{S}\right\rfloor+1"
-             rf"=\left\lfloor\frac{{{size}+2\cdot{padding}-{dilation}\cdot({kernel}-1)-1}}{{{stride}}}\right\rfloor+1"
-             rf"=\left\lfloor\frac{{{b.numerator}}}{{{stride}}}\right\rfloor+1={b.output}")
+    # Plain text, not KaTeX: typesetting this on every slider move cost ~15 ms (the notes' Key formula
+    # section shows the formula typeset).
+    st.markdown(f"#### O = ⌊(W + 2P − D(K − 1) − 1) / S⌋ + 1\n#### &nbsp;&nbsp;&nbsp;= ⌊({size} + 2·{padding} − "
+                f"{dilation}·({kernel} − 1) − 1) / {stride}⌋ + 1 = ⌊{b.numerator} / {stride}⌋ + 1 = {b.output}")
     if b.remainder:
         st.info(f"The stride does not divide evenly: {b.numerator} mod {stride} = {b.remainder}, so the last "
                 f"{b.remainder} row(s) and column(s) of the padded input are never under any window and the "
