@@ -7,7 +7,7 @@ the trivial page is measured right before every visit, so a slow spell of this s
 baseline and the pages alike. Prints median and max per page and the ratio of the page's median to the
 trivial page's median. Exits 1 when any ratio exceeds --max-ratio.
 
-    python bench/latency.py [--moves 12] [--rounds 3] [--max-ratio 1.5] [--pages svm kmeans]
+    python bench/latency.py [--moves 16] [--rounds 4] [--max-ratio 1.5] [--pages svm kmeans]
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def measure(browser, url: str, moves: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--moves", type=int, default=12)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--moves", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--max-ratio", type=float, default=1.5)
     parser.add_argument("--pages", nargs="*", default=[t.slug for t in TOPICS])
     args = parser.parse_args()

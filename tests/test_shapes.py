@@ -82,7 +82,7 @@ def test_shapes_join_their_legend_entries_and_make_a_valid_figure():
 def test_grid_image_colours_each_cell_and_keeps_row_zero_at_the_top():
     codes = np.array([[0, 1, 1], [1, 2, 1], [1, 1, 1]])
     colors = ["#000000", "#0000FF", "#FF0000"]
-    image = Image.open(io.BytesIO(base64.b64decode(grid_image(codes, colors, pixels=60).split(",", 1)[1])))
+    image = Image.open(io.BytesIO(base64.b64decode(grid_image(codes, colors, pixels=60).split(",", 1)[1]))).convert("RGB")
     assert image.size == (60, 60)  # 20 pixels a cell
     assert image.getpixel((5, 5)) == (0, 0, 0) and image.getpixel((25, 25)) == (255, 0, 0)
     assert image.getpixel((45, 5)) == (0, 0, 255) and image.getpixel((19, 5)) == (255, 255, 255)  # a gap

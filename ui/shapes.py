@@ -180,15 +180,17 @@ def _grid_image(code_bytes: bytes, shape: tuple, colors: tuple, gap_color: str, 
     codes = np.frombuffer(code_bytes, np.int8).reshape(shape)
     rows, cols = shape
     cell = max(4, pixels // max(rows, cols))
-    palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=np.uint8)
-    rgb = np.repeat(np.repeat(palette[codes], cell, axis=0), cell, axis=1)
-    gap = np.array([int(gap_color[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.uint8)
+    indices = np.repeat(np.repeat(codes.astype(np.uint8), cell, axis=0), cell, axis=1)
+    gap = len(colors)  # the palette's last entry
     width = max(1, cell // 10)
     for offset in range(cell - width, cell):
-        rgb[offset::cell, :] = gap
-        rgb[:, offset::cell] = gap
+        indices[offset::cell, :] = gap
+        indices[:, offset::cell] = gap
+    # A palette image: one byte a pixel, so encoding takes a third of the time an RGB image did.
+    image = Image.fromarray(indices, mode="P")
+    image.putpalette([int(c[i:i + 2], 16) for c in (*colors, gap_color) for i in (1, 3, 5)])
     buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)  # flat blocks compress well anyway
+    image.save(buffer, format="PNG", compress_level=1)  # flat blocks compress well anyway
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
