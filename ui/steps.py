@@ -60,8 +60,9 @@ def frame(name: str, step: Figure, fixed_positions: tuple[int, ...] = (0,)) -> d
 
     A frame only needs what changes. The traces at ``fixed_positions`` (the data points, which stay put
     while their colours change) keep only their marker colours and opacities, and arrays travel as
-    float32 / int8 binary: EM's frames shrank from 1.2 MB of JSON to about 0.15 MB. What moves (centres,
-    ellipses) is layout (ui.shapes), so the frame carries the step's shapes and annotations too.
+    float32 / int8 binary (EM's frames shrank from 1.2 MB of JSON to about 0.15 MB). What moves (centres,
+    ellipses) is layout (ui.shapes), so the frame carries the step's shapes and annotations too (EM's 30
+    frames are now about 0.24 MB).
     """
     slim = [trace if i not in fixed_positions else _changing_part(trace) for i, trace in enumerate(step.data)]
     layout = {key: step.layout.get(key, []) for key in ("shapes", "annotations")}
