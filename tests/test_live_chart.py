@@ -23,7 +23,7 @@ def test_datarevision_changes_with_the_data_but_not_with_the_layout():
     def revision(y, threshold):
         spec = {"data": [{"type": "scatter", "y": np.asarray(y, float)}],
                 "layout": {"shapes": [{"type": "line", "x0": threshold, "x1": threshold}]}}
-        figure = orjson.loads(live_chart.chart_payload(spec, {"displaylogo": False}))["figure"]
+        figure = orjson.loads(live_chart.chart_payload(spec, {"displaylogo": False})[0])["figure"]
         assert figure["data"][0]["y"] == list(y) and figure["config"]["responsive"] is True
         return figure["layout"]["datarevision"]
 
@@ -34,10 +34,28 @@ def test_datarevision_changes_with_the_data_but_not_with_the_layout():
 def test_frames_travel_with_a_revision_that_changes_only_with_them():
     def payload(frames, title):
         spec = {"data": [], "layout": {"title": {"text": title}}, "frames": frames}
-        return orjson.loads(live_chart.chart_payload(spec, {}))
+        return orjson.loads(live_chart.chart_payload(spec, {})[0])
 
     first, second = payload([{"name": "0", "data": []}], "step 1"), payload([{"name": "0", "data": []}], "step 2")
     assert first["figure"]["frames"] == [{"name": "0", "data": []}]
     assert first["frames_revision"] == second["frames_revision"]
     assert payload([{"name": "1", "data": []}], "step 1")["frames_revision"] != first["frames_revision"]
     assert "frames_revision" not in payload(None, "no animation")
+
+
+def test_parts_the_browser_holds_are_left_out_and_the_rest_is_sent():
+    spec = {"data": [{"type": "scatter", "y": np.arange(3.0)}], "layout": {"title": {"text": "step 1"}},
+            "frames": [{"name": "0", "data": [{"y": [1.0]}]}]}
+    first, held = live_chart.chart_payload(spec, {})
+    again, held_again = live_chart.chart_payload({**spec, "layout": {"title": {"text": "step 2"}}}, {}, held)
+    assert held_again == held
+    figure = orjson.loads(again)["figure"]
+    assert "data" not in figure and "frames" not in figure
+    assert figure["layout"]["title"]["text"] == "step 2"
+    assert figure["layout"]["datarevision"] == held[0] and orjson.loads(again)["frames_revision"] == held[1]
+    assert len(again) < len(first)
+
+    new_data = orjson.loads(live_chart.chart_payload({**spec, "data": [{"type": "scatter", "y": [5.0]}]}, {}, held)[0])
+    assert new_data["figure"]["data"] == [{"type": "scatter", "y": [5.0]}] and "frames" not in new_data["figure"]
+    whole = orjson.loads(live_chart.chart_payload(spec, {}, None)[0])["figure"]
+    assert "data" in whole and "frames" in whole

@@ -14,11 +14,16 @@ the browser unpacks the typed arrays before drawing. Plotly also replots everyth
 same. A move that changes only shapes, annotations or images (a threshold line, an operating point) then
 costs about 3 ms of Plotly instead of 15–20 ms (measured on the bias–variance error chart).
 
+What the browser already holds is not sent again: the server remembers, per chart, the data and ▶ Play
+frames it sent, and a section's rerun sends only the parts that changed. A chart mounted anew asks for
+the rest through a trigger, which reruns its section.
+
 Plotly.js comes from the plotly Python package (``plotly/package_data/plotly.min.js``), copied once
 into ``static/`` and served by Streamlit's static file serving: nothing is fetched from the internet.
 """
 from __future__ import annotations
 
+import functools
 import shutil
 import zlib
 from pathlib import Path
@@ -65,19 +70,27 @@ function decodeArray({ bdata, dtype, shape }) {
   return Array.from({ length: flat.length / cols }, (_, row) => flat.slice(row * cols, (row + 1) * cols));
 }
 
-export default function ({ parentElement, data }) {
+export default function ({ parentElement, data, setTriggerValue }) {
   const chart = parentElement.querySelector(".playground-chart");
   // A rerun sends every chart of its fragment again; one whose figure did not change is left alone.
   const text = new TextDecoder().decode(data);
   if (text === chart.playgroundText) return cleanup(chart);
-  chart.playgroundText = text;
   const { figure, plotly_src, frames_revision } = JSON.parse(text);
-  // Unchanged data (same revision) reuses the arrays already unpacked, so only the layout is new work.
+  // The server leaves out the data and the frames when this chart already holds them (same revision).
+  // A chart that lost them (it was mounted anew) asks once for everything; a rerun sends it.
+  const lacksData = figure.layout.datarevision !== chart.playgroundDataRevision && !figure.data;
+  const lacksFrames = frames_revision !== undefined && frames_revision !== chart.playgroundFramesRevision && !figure.frames;
+  if (lacksData || lacksFrames) {
+    if (chart.playgroundAskedFor !== text) setTriggerValue("resend", true);
+    chart.playgroundAskedFor = text;
+    return cleanup(chart);
+  }
+  chart.playgroundText = text;
   if (figure.layout.datarevision !== chart.playgroundDataRevision)
     [chart.playgroundData, chart.playgroundDataRevision] = [plainArrays(figure.data), figure.layout.datarevision];
   figure.data = chart.playgroundData;
-  // Animation frames (▶ Play) rarely change with the step shown: hand them over only when they did.
-  if (figure.frames && frames_revision === chart.playgroundFramesRevision) delete figure.frames;
+  // Frames left out (or unchanged) stay as they are: Plotly.react replaces frames only when given some.
+  if (frames_revision === chart.playgroundFramesRevision) delete figure.frames;
   chart.playgroundFramesRevision = frames_revision;
   const templateText = JSON.stringify(figure.layout.template);
   if (templateText === chart.playgroundTemplateText) figure.layout.template = chart.playgroundTemplate;
@@ -124,25 +137,55 @@ def _plotly_src() -> str:
     return ("/" + base if base else "") + "/app/static/" + PLOTLY_JS
 
 
-def chart_payload(spec: dict, config: dict) -> bytes:
-    """The bytes one chart sends: its figure (data, layout stamped with ``datarevision``, config) and Plotly.js's URL.
+def chart_payload(spec: dict, config: dict, held: tuple[int, int | None] | None = None) -> tuple[bytes, tuple[int, int | None]]:
+    """The bytes one chart sends, and the (data, frames) revisions the browser holds once it has them.
+
+    The figure's layout is stamped with ``datarevision``, a hash of the data, so Plotly.react knows when
+    only the layout changed; ``frames_revision`` is a hash of the animation frames. ``held`` are the
+    revisions the browser already holds for this chart: data or frames with those revisions are left
+    out, since the browser keeps what it unpacked. Resending unchanged parts was the largest cost of a
+    step move on the EM page (290 KB of ▶ Play frames each time; its median move went from about 130 ms
+    to 75 ms without them).
 
     orjson rather than a dict payload: a dict would be JSON-encoded twice by Streamlit (once for the
     browser, once sorted for the element's identity) with the slower ``json`` module. orjson also writes
-    NaN as null, which JSON.parse accepts and Plotly draws as a gap. ``layout.datarevision`` is a hash of
-    the data, so Plotly.react knows when only the layout changed; ``frames_revision``, a hash of the
-    animation frames, lets the browser skip re-adding frames that did not change.
+    NaN as null, which JSON.parse accepts and Plotly draws as a gap.
     """
-    data = orjson.dumps(spec["data"], option=orjson.OPT_SERIALIZE_NUMPY)
-    figure = {**spec, "data": orjson.Fragment(data), "layout": {**spec["layout"], "datarevision": zlib.crc32(data)},
-              "config": {**config, "responsive": True}}
+    options = orjson.OPT_SERIALIZE_NUMPY
+    data = orjson.dumps(spec["data"], option=options)
+    frames = orjson.dumps(spec["frames"], option=options) if spec.get("frames") else None
+    revisions = (zlib.crc32(data), zlib.crc32(frames) if frames else None)
+    held_data, held_frames = held or (None, None)
+    figure = {"layout": {**spec["layout"], "datarevision": revisions[0]}, "config": {**config, "responsive": True}}
+    if revisions[0] != held_data:
+        figure["data"] = orjson.Fragment(data)
+    if frames and revisions[1] != held_frames:
+        figure["frames"] = orjson.Fragment(frames)
     payload = {"figure": figure, "plotly_src": _plotly_src()}
-    if spec.get("frames"):
-        frames = orjson.dumps(spec["frames"], option=orjson.OPT_SERIALIZE_NUMPY)
-        figure["frames"], payload["frames_revision"] = orjson.Fragment(frames), zlib.crc32(frames)
-    return orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY)
+    if frames:
+        payload["frames_revision"] = revisions[1]
+    return orjson.dumps(payload, option=options), revisions
+
+
+# Per session: chart key → the (data, frames) revisions last sent to the browser.
+_HELD = "_playground_charts_held"
+
+
+def forget_held_charts() -> None:
+    """Send every chart whole on this run. Called on each full run: a page visit mounts its charts anew,
+    while a fragment rerun (a slider inside a section) redraws charts that stay mounted."""
+    st.session_state[_HELD] = {}
 
 
 def live_chart(spec: dict, key: str, config: dict) -> None:
-    """Draw a Plotly figure spec (``{"data", "layout", "frames"?}``) under ``key``, redrawn in place."""
-    _component(key=key, data=chart_payload(spec, config))
+    """Draw a Plotly figure spec (``{"data", "layout", "frames"?}``) under ``key``, redrawn in place.
+
+    Sends only what the browser does not hold yet (see ``chart_payload``); a chart that was mounted anew
+    since (so lacks them) triggers a rerun that sends it everything."""
+    held = st.session_state.setdefault(_HELD, {})
+    payload, held[key] = chart_payload(spec, config, held.get(key))
+    _component(key=key, data=payload, on_resend_change=functools.partial(_forget_held_chart, key))
+
+
+def _forget_held_chart(key: str) -> None:
+    st.session_state.get(_HELD, {}).pop(key, None)

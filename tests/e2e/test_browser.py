@@ -147,7 +147,12 @@ def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
 
 @pytest.mark.parametrize("slug, query", [("kmeans", {"km_init": "random points"}), ("gmm_em", {})])
 def test_play_button_animates_the_steps(page, server, slug, query):
+    """Also after a step move, whose rerun leaves the unchanged frames out (ui.live_chart.chart_payload)."""
     open_topic(page, server, slug, query)
+    before = page.evaluate(CHARTS_HASH)
+    move_first_slider(page)
+    page.wait_for_function(f"() => ({CHARTS_HASH})() !== {before!r}", timeout=30_000)
+    settled_charts_hash(page)
     chart = PLOT
     frames = page.evaluate(f"() => document.querySelector(\"{chart}\")._transitionData._frames.length")
     assert frames > 1
@@ -155,4 +160,20 @@ def test_play_button_animates_the_steps(page, server, slug, query):
     title = page.evaluate(title_js)
     page.locator(f"{chart} .updatemenu-button").first.click()  # ▶ Play
     page.wait_for_function(f"t => ({title_js})() !== t", arg=title, timeout=15_000)
+    assert not problems(page)
+
+
+def test_a_chart_that_lost_what_the_server_left_out_asks_for_it_again(page, server):
+    """A chart mounted anew within a section's rerun has no data or frames of its own: it triggers a rerun
+    that sends the whole figure, rather than drawing nothing."""
+    open_topic(page, server, "gmm_em")
+    chart = "document.querySelector(\"[data-testid='playgroundChart']\")"
+    page.evaluate(f"() => {{ const c = {chart}; c.playgroundData = c.playgroundDataRevision = c.playgroundFramesRevision = undefined; }}")
+    title = page.evaluate(f"() => {chart}.layout.title.text")
+    move_first_slider(page)  # a step move: the server leaves out the frames, which this chart no longer has
+    page.wait_for_function(f"t => {chart}.layout.title.text !== t", arg=title, timeout=30_000)
+    settled_charts_hash(page)
+    assert page.evaluate(f"() => {chart}.playgroundAskedFor !== undefined")
+    assert page.evaluate(f"() => {chart}._transitionData._frames.length") > 1
+    assert page.evaluate(f"() => {chart}.data[0].x.length") > 1
     assert not problems(page)
