@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.shapes import (add_contours, add_grid_image, add_heatmap_image, add_polylines, add_rings, contour_path, fill_under,
+from ui.shapes import (DOTS_LAYER, add_contours, add_dots, add_grid_image, add_heatmap_image, add_polylines, add_rings, contour_path, fill_under,
                        grid_image, heatmap_image, log10_axis, mark_point, svg_path)
 from ui.theme import figure
 
@@ -133,3 +133,21 @@ def test_a_grid_on_second_axes_gets_its_own_square_cells():
     assert layout["yaxis2"]["scaleanchor"] == "x2" and layout["yaxis"]["scaleanchor"] == "x"
     assert [image["xref"] for image in layout["images"]] == ["x", "x2"]
     go.Figure(fig.to_dict())
+
+
+def test_dots_are_zero_length_subpaths_grouped_by_colour_and_opacity_in_fifths():
+    fig = figure("dots")
+    add_dots(fig, [1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.123456], ["#0072B2", "#E69F00", "#0072B2", "#0072B2"],
+             opacity=[1.0, 0.93, 0.41, 0.05])
+    shapes = {(s["line"]["color"], s["opacity"]): s for s in fig.layout["shapes"]}
+    assert set(shapes) == {("#0072B2", 1.0), ("#E69F00", 1.0), ("#0072B2", 0.4), ("#0072B2", 0.2)}
+    assert shapes["#0072B2", 1.0]["path"] == "M1,5Z"
+    assert shapes["#0072B2", 0.2]["path"] == "M4,8.123Z"  # 4 significant digits; faint points stay visible
+    assert all(s["layer"] == DOTS_LAYER and s["line"]["width"] == 8 for s in shapes.values())
+    assert fig.data == []  # no trace: recolouring the points is a layout change
+
+
+def test_dots_of_one_colour_share_one_shape():
+    fig = figure("dots")
+    add_dots(fig, np.arange(300.0), np.zeros(300), "#9CA3AF")
+    assert len(fig.layout["shapes"]) == 1 and fig.layout["shapes"][0]["path"].count("M") == 300

@@ -10,8 +10,8 @@ from sklearn.mixture import GaussianMixture
 from engine import clustering
 from engine.datasets import clustering_2d
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_polylines, mark_point
-from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, step_slider
+from ui.shapes import add_dots, add_polylines, mark_point
+from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
@@ -34,16 +34,14 @@ def run(dataset, k_true, k, seed):
 
 
 def draw_step(fig, X, step):
-    """One step on ``fig``: the points as a trace, coloured by their most responsible component and faded by
-    how sure it is; each component's 1σ and 2σ ellipses, mean and weight π as layout shapes and annotations.
-    An M-step moves only the layout, so it redraws fast."""
+    """One step on ``fig``, all of it layout (ui.shapes), so every step redraws fast: the points coloured by
+    their most responsible component and faded by how sure it is, and each component's 1σ and 2σ ellipses
+    and mean."""
     if step.kind == "init":
-        marker = dict(size=8, color="#9CA3AF", opacity=1.0)
+        add_dots(fig, X[:, 0], X[:, 1], "#9CA3AF")
     else:  # colour = most responsible component, opacity = how sure (faded points are shared)
         resp = step.responsibilities
-        marker = cluster_marker(resp.argmax(axis=1), opacity=np.clip(resp.max(axis=1), 0.15, 1.0))
-    fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False, name="points",
-                       marker=marker))
+        add_dots(fig, X[:, 0], X[:, 1], label_colors(resp.argmax(axis=1)), opacity=resp.max(axis=1))
     for j, (mean, cov, weight) in enumerate(zip(step.means, step.covariances, step.weights)):
         color = PALETTE[j % len(PALETTE)]
         for n_std, dash, width in ((1.0, "solid", 3), (2.0, "dot", 1.5)):

@@ -7,8 +7,8 @@ from engine import clustering
 from engine.datasets import clustering_2d
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_polylines, mark_point
-from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
+from ui.shapes import add_dots, add_polylines, mark_point
+from ui.steps import add_play, cluster_data_controls, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 INIT_LABELS = {"k-means++": "k-means++", "random": "random points", "bad": "bad (all in one cluster)"}
@@ -42,11 +42,10 @@ def describe(step, previous):
 
 
 def draw_step(fig, X, steps, index):
-    """Step ``index`` on ``fig``: the points coloured by cluster (a trace), and as layout shapes the centres
-    and the dotted path each just moved along. An update step moves only shapes, so it redraws fast."""
+    """Step ``index`` on ``fig``, all of it layout (ui.shapes), so every step redraws fast: the points coloured
+    by cluster, the centres and the dotted path each just moved along."""
     step, previous = steps[index], steps[max(index - 1, 0)].centers
-    fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="points", showlegend=False,
-                       marker=cluster_marker(step.labels)))
+    add_dots(fig, X[:, 0], X[:, 1], label_colors(step.labels))
     add_polylines(fig, [(np.array([a[0], b[0]]), np.array([a[1], b[1]])) for a, b in zip(previous, step.centers)],
                   "centre moved", line=dict(color="#111827", width=2, dash="dot"), showlegend=False)
     for j, (color, (x, y)) in enumerate(zip(label_colors(np.arange(len(step.centers))), step.centers)):

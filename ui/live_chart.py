@@ -70,6 +70,34 @@ function decodeArray({ bdata, dtype, shape }) {
   return Array.from({ length: flat.length / cols }, (_, row) => flat.slice(row * cols, (row + 1) * cols));
 }
 
+// Dots (ui.shapes.add_dots) are zero-length subpaths in the "between" shape layer, round only through this
+// component's CSS. A downloaded image has no CSS, so the camera button exports each dot as a 12-gon instead.
+function dotsAsPolygons(gd) {
+  const ring = Array.from({ length: 12 }, (_, k) => [Math.cos(k * Math.PI / 6), Math.sin(k * Math.PI / 6)]);
+  return (gd.layout.shapes || []).map((shape) => {
+    if (shape.layer !== "between" || !/^M[^LZ]+Z/.test(shape.path || "")) return shape;
+    const axis = (ref, letter) => gd._fullLayout[letter + "axis" + (ref || letter).slice(1)];
+    const radius = shape.line.width / 2;
+    const [rx, ry] = [radius / Math.abs(axis(shape.xref, "x")._m), radius / Math.abs(axis(shape.yref, "y")._m)];
+    const path = shape.path.match(/M[^MZ]+/g).map((point) => {
+      const [x, y] = point.slice(1).split(",").map(Number);
+      return "M" + ring.map(([c, s]) => `${x + rx * c},${y + ry * s}`).join("L") + "Z";
+    }).join("");
+    return { ...shape, path, fillcolor: shape.line.color, fillrule: "nonzero", line: { width: 0 } };  // overlaps stay filled
+  });
+}
+let downloadButton;  // one object for every chart: Plotly.react replots everything when the config changes
+function withDownloadButton(Plotly, config) {
+  downloadButton = downloadButton || {
+    name: "toImage", title: "Download plot as a PNG", icon: Plotly.Icons.camera,
+    click: (gd) => Plotly.downloadImage({ data: gd.data, layout: { ...gd.layout, shapes: dotsAsPolygons(gd) } },
+      { format: "png", filename: "newplot", width: gd._fullLayout.width, height: gd._fullLayout.height,
+        ...gd._context.toImageButtonOptions }),
+  };
+  return { ...config, modeBarButtonsToRemove: [...(config.modeBarButtonsToRemove || []), "toImage"],
+           modeBarButtonsToAdd: [downloadButton] };
+}
+
 export default function ({ parentElement, data, setTriggerValue }) {
   const chart = parentElement.querySelector(".playground-chart");
   // A rerun sends every chart of its fragment again; one whose figure did not change is left alone.
@@ -98,7 +126,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
   chart.style.minHeight = (figure.layout.height || 450) + "px";  // no jump while Plotly.js loads
   plotlyLoaded(plotly_src).then((Plotly) => {
     if (chart.playgroundText !== text) return;  // a newer figure has arrived meanwhile
-    return Plotly.react(chart, figure);
+    return Plotly.react(chart, { ...figure, config: withDownloadButton(Plotly, figure.config) });
   }).catch((error) => { chart.textContent = String(error); });
   return cleanup(chart);
 }
@@ -113,7 +141,7 @@ function cleanup(chart) {
 _component = st.components.v2.component(
     "playground_chart",
     html='<div class="playground-chart" data-testid="playgroundChart"></div>',
-    css=".playground-chart { width: 100%; }",
+    css=".playground-chart { width: 100%; } .playground-chart .layer-between .shapelayer path { stroke-linecap: round; }",
     js=_JS,
     isolate_styles=False,  # Plotly.js styles its mode bar and hover labels from the page's <head>
 )

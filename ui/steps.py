@@ -29,24 +29,21 @@ def step_slider(prefix: str, labels: list[str]) -> int:
     return index
 
 
-MAX_FRAMES = 30  # EM runs ~100 half-steps: every third or fourth is plenty for ▶ Play, and frames are bytes on every redraw
+MAX_FRAMES = 30  # EM runs ~100 half-steps: every third or fourth is plenty for ▶ Play, and frames are bytes to send
 # A stepwise colour scale: label j is drawn in PALETTE[j]. Numeric colours travel as compact binary
 # arrays; one CSS colour string per point per frame made EM's animation heavy.
 _N = len(PALETTE)
 DISCRETE_SCALE = [[edge, color] for j, color in enumerate(PALETTE) for edge in (j / _N, (j + 1) / _N)]
 
 
-def cluster_marker(labels, opacity=None, size=8) -> dict:
-    """Marker dict colouring points by cluster label; ``opacity`` (per point) can show certainty."""
+def cluster_marker(labels, size=8) -> dict:
+    """Marker dict colouring a scatter trace's points by cluster label (charts that never recolour them)."""
     # No white outline: it costs Plotly a second style pass per point (~5 ms per 300 points per redraw).
-    marker = dict(size=size, color=np.asarray(labels) % _N, colorscale=DISCRETE_SCALE, cmin=0, cmax=_N)
-    if opacity is not None:
-        marker["opacity"] = opacity
-    return marker
+    return dict(size=size, color=np.asarray(labels) % _N, colorscale=DISCRETE_SCALE, cmin=0, cmax=_N)
 
 
 def label_colors(labels) -> np.ndarray:
-    """One CSS colour per label (for the few markers, such as centres, drawn individually)."""
+    """One CSS colour per label (for points drawn as dots and centres drawn as shapes)."""
     return np.array(PALETTE)[np.asarray(labels) % _N]
 
 
@@ -55,25 +52,13 @@ def frame_indices(n_steps: int) -> list[int]:
     return sorted(set(np.linspace(0, n_steps - 1, min(n_steps, MAX_FRAMES)).round().astype(int).tolist()))
 
 
-def frame(name: str, step: Figure, fixed_positions: tuple[int, ...] = (0,)) -> dict:
-    """One animation frame from the figure of one step: its traces, title, shapes and annotations.
+def frame(name: str, step: Figure) -> dict:
+    """One animation frame from the figure of one step: its title, shapes and annotations.
 
-    A frame only needs what changes. The traces at ``fixed_positions`` (the data points, which stay put
-    while their colours change) keep only their marker colours and opacities, and arrays travel as
-    float32 / int8 binary (EM's frames shrank from 1.2 MB of JSON to about 0.15 MB). What moves (centres,
-    ellipses) is layout (ui.shapes), so the frame carries the step's shapes and annotations too (EM's 30
-    frames are now about 0.24 MB).
-    """
-    slim = [trace if i not in fixed_positions else _changing_part(trace) for i, trace in enumerate(step.data)]
-    layout = {key: step.layout.get(key, []) for key in ("shapes", "annotations")}
-    return {"name": name, "data": encode_arrays(slim, float_dtype="f4"),
-            "layout": encode_arrays({"title": step.layout["title"], **layout})}
-
-
-def _changing_part(trace: dict) -> dict:
-    """A fixed-position trace in a frame: its marker colours and opacities, nothing Plotly already has."""
-    marker = {k: v for k, v in trace.get("marker", {}).items() if k in ("color", "opacity")}
-    return {"type": trace["type"], "marker": marker}
+    Everything a step changes (the points' colours, centres, ellipses) is layout drawn with ui.shapes, and the
+    traces (legend entries) stay put, so a frame is layout only: EM's 30 frames are about 0.3 MB, sent only when
+    the data or the settings change (see ui.live_chart)."""
+    return {"name": name, "layout": encode_arrays({key: step.layout.get(key, []) for key in ("title", "shapes", "annotations")})}
 
 
 def add_play(fig: Figure, frames: list[dict], start_step: int, duration_ms: int = 600) -> Figure:

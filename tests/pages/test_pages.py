@@ -122,10 +122,12 @@ def test_svm_warns_when_the_solver_stops_before_converging():
 
 
 @pytest.mark.parametrize("page_path, key, step, kind", [("topics/kmeans.py", "km_step", 1, "update"),
-                                                       ("topics/gmm_em.py", "em_step", 2, "(M)")])
-def test_a_step_that_only_moves_centres_or_ellipses_changes_layout_not_data(page_path, key, step, kind):
-    """Update and M-steps move only layout shapes, so the browser redraws them without replotting the points;
-    the ▶ Play frames carry the same shapes as the chart drawn for that step."""
+                                                       ("topics/kmeans.py", "km_step", 2, "assign"),
+                                                       ("topics/gmm_em.py", "em_step", 2, "(M)"),
+                                                       ("topics/gmm_em.py", "em_step", 5, "(E)")])
+def test_every_step_changes_layout_not_data(page_path, key, step, kind):
+    """Every step, the points' recolouring included (ui.shapes.add_dots), moves only layout shapes, so the
+    browser redraws without replotting; the ▶ Play frames carry the same shapes as the chart drawn for that step."""
     at = open_page(page_path, {key: str(step - 1)})
     before = chart_figures(at)[0]
     at.slider(key=key).set_value(step).run()
