@@ -7,8 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.shapes import (DOTS_LAYER, add_contours, add_dots, add_grid_image, add_heatmap_image, add_polylines, add_rings, contour_path, fill_under,
-                       grid_image, heatmap_image, log10_axis, mark_point, svg_path)
+from ui.shapes import (DOTS_LAYER, add_contours, add_dots, add_grid_image, add_heatmap_image, add_polylines, add_rings,
+                       contour_path, fill_under, grid_image, heatmap_image, log10_axis, mark_point, svg_path)
 from ui.theme import figure
 
 GRID = np.linspace(-2, 2, 81)
@@ -120,6 +120,7 @@ def test_log10_axis_labels_whole_decades_and_covers_the_values():
         ticks = axis["tickvals"]
         assert len(ticks) <= 9 and all(isinstance(t, int) for t in ticks)
         assert axis["range"][0] <= low and axis["range"][1] >= high
+        assert axis["range"][0] < ticks[0] and axis["range"][1] > ticks[-1] and ticks[-1] >= high  # ends on ticks
         assert axis["ticktext"][0] == f"10<sup>{ticks[0]}</sup>" and len(set(np.diff(ticks))) <= 1
     # Values that move a little keep the same axis, so only the shapes are redrawn.
     assert log10_axis(figure(), -12.3, -0.2, "g").layout == log10_axis(figure(), -13.6, -0.9, "g").layout

@@ -122,14 +122,13 @@ def log10_axis(fig: Figure, low: float, high: float, title: str, axis: str = "ya
     """A linear axis over log10 values labelled in powers of ten, for data drawn as shapes.
 
     Shapes on a Plotly log axis must be given in log10 units anyway, and a linear axis keeps the ticks under
-    our control: whole decades, at most about eight of them, written 10⁻⁶ style. The range ends on whole
-    decades (the lower end on a tick), so values that move a little leave the axis as it was and Plotly
-    redraws only the shapes."""
+    our control: whole decades, at most about eight of them, written 10⁻⁶ style. Both ends of the range sit
+    on ticks, so values that move a little leave the axis as it was and Plotly redraws only the shapes."""
     first, last = int(np.floor(low)), int(np.ceil(high))
     if last - first < 1:
         first, last = first - 1, last + 1
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / s <= 8)
-    first -= first % step
+    first, last = first - first % step, last + -last % step
     decades = list(range(first, last + 1, step))
     pad = 0.04 * (last - first)
     return fig.update_layout(**{axis: dict(type="linear", range=[first - pad, last + pad], tickvals=decades, title=title,
