@@ -46,6 +46,17 @@ def _design(x, degree):
     return legendre.legvander(2.0 * x - 1.0, degree)
 
 
+def _least_squares(design, y):
+    """Batched least squares. QR when there are at least as many points as coefficients: 4× faster than the
+    pseudo-inverse's SVD at degree 15, which made a sweep of all degrees ~100 ms (the slowest slider moves
+    of the classroom load test). With fewer points, the pseudo-inverse's minimum-norm fit."""
+    n_points, n_coefs = design.shape[-2:]
+    if n_points >= n_coefs:
+        q, r = np.linalg.qr(design)
+        return np.linalg.solve(r, np.swapaxes(q, -1, -2) @ y[..., None])
+    return np.linalg.pinv(design) @ y[..., None]
+
+
 def decompose(degree, n_train=30, noise=0.3, n_datasets=200, random_state=0) -> Decomposition:
     """Fit ``n_datasets`` polynomials of ``degree`` to noisy samples and decompose their error.
 
@@ -56,7 +67,7 @@ def decompose(degree, n_train=30, noise=0.3, n_datasets=200, random_state=0) -> 
     x_train = rng.uniform(0.0, 1.0, size=(n_datasets, n_train))
     y_train = true_function(x_train) + rng.normal(0.0, noise, size=x_train.shape)
     design = _design(x_train, degree)                         # (D, n, p)
-    coefs = np.linalg.pinv(design) @ y_train[..., None]       # (D, p, 1), batched least squares
+    coefs = _least_squares(design, y_train)                   # (D, p, 1)
     train_fit = (design @ coefs)[..., 0]
     x_grid = np.linspace(0.0, 1.0, N_GRID)
     predictions = (_design(x_grid, degree) @ coefs[..., 0].T).T   # (D, N_GRID)

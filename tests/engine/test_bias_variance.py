@@ -22,6 +22,14 @@ def test_each_fit_is_ordinary_least_squares():
     np.testing.assert_allclose(d.predictions[0], np.polyval(coefs, d.x_grid), atol=1e-8)
 
 
+def test_fewer_points_than_coefficients_give_the_minimum_norm_fit_through_every_point():
+    d = bv.decompose(8, n_train=5, noise=0.2, n_datasets=3, random_state=7)
+    assert d.train_error == pytest.approx(0.0, abs=1e-12)
+    design = bv._design(d.example_x, 8)
+    minimum_norm = np.linalg.lstsq(design, d.example_y, rcond=None)[0]
+    np.testing.assert_allclose(d.predictions[0], bv._design(d.x_grid, 8) @ minimum_norm, atol=1e-6)
+
+
 def test_sweep_shows_underfitting_and_overfitting():
     s = bv.sweep(12, n_train=30, noise=0.3, n_datasets=200)
     assert np.all(np.diff(s.train_error) <= 1e-9)
