@@ -30,7 +30,8 @@ def test_every_topic_has_a_page_and_complete_notes(topic):
     assert (ROOT / topic.page_path).exists()
     notes = load_notes(topic.slug)
     assert 2 <= len(notes.notice) <= 4
-    assert notes.formulas and notes.question.endswith("?")
+    assert notes.formulas and len(notes.questions) >= 2
+    assert all(q.question.endswith("?") for q in notes.questions)
     assert topic.section in SECTIONS
 
 
@@ -40,7 +41,18 @@ def test_slugs_are_unique():
 
 def test_notes_parser_names_a_missing_section():
     with pytest.raises(ValueError, match="Common mistake"):
-        parse_notes("## Intuition\nx\n## What to notice\n- a\n## Key formula\nx\n## Interview question\nq?\n## Answer\na\n")
+        parse_notes("## Intuition\nx\n## What to notice\n- a\n## Key formula\nx\n## Interview questions\n### q?\na\n")
+
+
+def test_notes_questions_carry_their_answer_and_the_state_that_shows_it():
+    notes = parse_notes("## Intuition\nx\n## What to notice\n- a\n## Key formula\nx\n## Interview questions\n"
+                        "### Why?\nBecause.\nState: roc_prev=0.01&roc_sep=2\n### And?\nSo.\n## Common mistake\nm\n")
+    assert [q.question for q in notes.questions] == ["Why?", "And?"]
+    assert notes.questions[0].answer == "Because." and notes.questions[0].state == {"roc_prev": "0.01", "roc_sep": "2"}
+    assert notes.questions[1].state == {}
+    with pytest.raises(ValueError, match="no answer"):
+        parse_notes("## Intuition\nx\n## What to notice\n- a\n## Key formula\nx\n## Interview questions\n"
+                    "### Why?\n## Common mistake\nm\n")
 
 
 def test_search_matches_every_word_in_title_or_summary():

@@ -29,12 +29,19 @@ class Topic:
 
 
 SECTIONS = (
+    "Statistics & testing",
     "Evaluating classifiers",
     "Model complexity",
     "Linear models & SVM",
+    "Trees & ensembles",
+    "Probabilistic models",
     "Unsupervised",
+    "Recommenders & data structures",
     "Neural network basics",
     "Convolutional networks",
+    "Sequence models & NLP",
+    "Frameworks",
+    "Practice",
 )
 
 TOPICS: tuple[Topic, ...] = (

@@ -17,11 +17,32 @@ from ui.notes import load_notes
 
 @dataclass(frozen=True)
 class Claim:
-    """A syllabus claim beside what the live numbers say about it right now."""
+    """A *check*: a syllabus claim beside a live measurement that can confirm or refute it.
+
+    The claim rule: a check must be able to fail. ``tests/pages/states/<slug>.toml`` records, for every
+    check a page shows, a URL state where it holds and one where it does not, and the page tests open both.
+    Measure the claim as stated, not a neighbour of it. Keep ``claim`` free of live numbers (the tests find
+    a check by a phrase of it); they go in ``measured``.
+    """
 
     claim: str
     measured: str
     holds: bool
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A *worked identity*: a theorem shown with both sides computed from the screen, never a verdict.
+
+    For what always holds (AUC by area = AUC by pairs, softmax's shift invariance, inertia never rising
+    under Lloyd's steps): ``left`` and ``right`` are the two sides as the page computes them now, and
+    ``reason`` says in one line why they always agree.
+    """
+
+    claim: str
+    left: str
+    right: str
+    reason: str
 
 
 def warm_up_engine() -> None:
@@ -39,7 +60,10 @@ def warm_up_engine() -> None:
                 importlib.import_module(name)
 
 
-def topic_page(slug: str, *sections: Callable[[], list[Claim] | None]) -> None:
+Checked = Claim | Identity
+
+
+def topic_page(slug: str, *sections: Callable[[], list[Checked] | None]) -> None:
     """Render a topic page: title and intuition, the live sections, then the notes.
 
     Each section draws its controls and charts and returns the claims it checked. Each runs in its own
@@ -60,9 +84,12 @@ def topic_page(slug: str, *sections: Callable[[], list[Claim] | None]) -> None:
     for number, section in enumerate(sections):
         _live_section(section, notes.notice if number == 0 else None)
     formulas = "\n\n".join(f"$$\n{formula}\n$$" for formula in notes.formulas)
-    st.markdown(f"### Key formula\n\n{formulas}\n\n### Interview question\n\n**{notes.question}**")
-    with st.expander("Show the answer"):
-        st.markdown(notes.answer)
+    heading = "Interview question" if len(notes.questions) == 1 else "Interview questions"
+    st.markdown(f"### Key formula\n\n{formulas}\n\n### {heading}")
+    for question in notes.questions:
+        with st.expander(f"**{question.question}**", icon=":material/quiz:"):
+            st.markdown(question.answer + (f"\n\n[:material/play_circle: See it live](/{slug}?{question.query})"
+                                           if question.state else ""))
     st.markdown("### Common mistake")
     st.warning(notes.mistake, icon=":material/lightbulb:")
 
@@ -76,7 +103,7 @@ _claims_box: contextvars.ContextVar = contextvars.ContextVar("claims_box")
 
 
 @st.fragment
-def _live_section(section: Callable[[], list[Claim] | None], notice: list[str] | None) -> None:
+def _live_section(section: Callable[[], list[Checked] | None], notice: list[str] | None) -> None:
     body = st.container()
     if notice:
         st.markdown("### What to notice\n\n" + "\n".join(f"- {bullet}" for bullet in notice))
@@ -96,7 +123,7 @@ def _live_section(section: Callable[[], list[Claim] | None], notice: list[str] |
             show_claims(claims)
 
 
-def live_part(draw: Callable[..., list[Claim] | None]) -> Callable[..., None]:
+def live_part(draw: Callable[..., list[Checked] | None]) -> Callable[..., None]:
     """A fragment inside a section, for the control that the page is about (a step, a threshold, C).
 
     Moving a control drawn inside ``draw`` reruns only ``draw``, which may write into containers the
@@ -123,13 +150,16 @@ def live_part(draw: Callable[..., list[Claim] | None]) -> Callable[..., None]:
     return call
 
 
-def show_claims(claims: list[Claim]) -> None:
-    """The claims, each with what the live numbers say about it, in one bordered box."""
+def show_claims(claims: list[Checked]) -> None:
+    """The checks and worked identities, each with what the live numbers say, in one bordered box."""
     with st.container(border=True):
         st.markdown("### Claim check\n\n" + "\n\n---\n\n".join(map(claim_text, claims)))
 
 
-def claim_text(claim: Claim) -> str:
+def claim_text(claim: Checked) -> str:
+    if isinstance(claim, Identity):
+        return (f"**Identity:** {claim.claim}  \n**On screen:** {claim.left} = {claim.right}  \n"
+                f":blue[:material/functions: **Always holds:**] {claim.reason}")
     verdict = (":green[:material/check_circle: **holds here**]" if claim.holds
                else ":red[:material/cancel: **does not hold here**]")
     return f"**Claim:** {claim.claim}  \n**Measured now:** {claim.measured}  \n**Verdict:** {verdict}"
