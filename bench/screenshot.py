@@ -1,0 +1,51 @@
+"""Screenshot pages as a student sees them: Debian's Chromium at 1366×768, the whole page, PNG files.
+
+    python bench/screenshot.py svm "kmeans?km_k=5&km_init=bad" [--out test-artifacts/shots] [--viewport]
+
+Each argument is a slug, optionally with the page's URL parameters. One server serves them all; the files
+are named after the slug and the parameters. ``--viewport`` saves only the first screen (what a projector
+shows) instead of the whole page.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from _common import ROOT
+
+from tests.e2e.harness import Server, launch_chromium, page_url, wait_for_app, wait_for_charts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pages", nargs="+", help="slug or slug?key=value&…")
+    parser.add_argument("--out", default=str(ROOT / "test-artifacts" / "shots"))
+    parser.add_argument("--viewport", action="store_true", help="only the first 1366×768 screen")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+    with Server() as server, sync_playwright() as playwright:
+        server.wait_healthy()
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        for spec in args.pages:
+            slug, _, query = spec.partition("?")
+            page.goto(page_url(server.url, slug, dict(parse_qsl(query)) or None))
+            if slug == "home":
+                wait_for_app(page)
+            else:
+                wait_for_charts(page, 1)
+            page.wait_for_timeout(800)  # let Plotly finish its transitions
+            path = out / (re.sub(r"[^A-Za-z0-9_.=-]+", "_", spec) + ".png")
+            page.screenshot(path=str(path), full_page=not args.viewport)
+            print(path)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
