@@ -41,7 +41,6 @@ SECTIONS = (
     "Convolutional networks",
     "Sequence models & NLP",
     "Frameworks",
-    "Practice",
 )
 
 TOPICS: tuple[Topic, ...] = (
