@@ -2,12 +2,11 @@
 import streamlit as st
 
 from ui.catalog import by_section
-from ui.live_chart import forget_held_charts, install_plotly_js
+from ui.live_chart import forget_held_charts
 from ui.page import warm_up_engine
 
 st.set_page_config(page_title="ML Playground", page_icon=":material/tune:", layout="wide")
 warm_up_engine()
-install_plotly_js()
 forget_held_charts()  # every full run may mount the page's charts anew
 
 navigation = {"": [st.Page("topics/home.py", title="Home", icon=":material/home:", default=True)]}

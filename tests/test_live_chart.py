@@ -1,4 +1,4 @@
-"""ui.live_chart serves the plotly package's own Plotly.js from static/, so charts never need the network."""
+"""ui.live_chart: Plotly.js from the plotly package as the component's own asset; only changed parts are sent."""
 from pathlib import Path
 
 import numpy as np
@@ -8,15 +8,12 @@ import plotly
 from ui import live_chart
 
 
-def test_plotly_js_is_copied_from_the_plotly_package_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "static")
-    live_chart.install_plotly_js.clear()
-    copied = live_chart.install_plotly_js()
+def test_plotly_js_is_the_chart_components_asset_from_the_plotly_package():
+    """Served by Streamlit's component-asset route, not /app/static/ (which a private Cloud app redirects)."""
     source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    assert copied == tmp_path / "static" / "plotly.min.js"
-    assert copied.read_bytes() == source.read_bytes()
-    assert b"plotly.js v" in copied.read_bytes()[:200]
-    live_chart.install_plotly_js.clear()
+    assert live_chart.PLOTLY_ASSETS / live_chart.PLOTLY_JS == source.resolve()
+    assert b"plotly.js v" in source.read_bytes()[:200]
+    assert live_chart.plotly_src() == f"/_stcore/bidi-components/{live_chart.COMPONENT}/plotly.min.js"
 
 
 def test_datarevision_changes_with_the_data_but_not_with_the_layout():

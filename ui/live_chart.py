@@ -18,21 +18,30 @@ What the browser already holds is not sent again: the server remembers, per char
 frames it sent, and a section's rerun sends only the parts that changed. A chart mounted anew asks for
 the rest through a trigger, which reruns its section.
 
-Plotly.js comes from the plotly Python package (``plotly/package_data/plotly.min.js``), copied once
-into ``static/`` and served by Streamlit's static file serving: nothing is fetched from the internet.
+Plotly.js comes from the plotly Python package (``plotly/package_data/plotly.min.js``), served the way
+Streamlit serves a components-v2 component's own assets: the component is registered with an asset
+directory (the plotly package's ``package_data``), and Streamlit answers
+``/_stcore/bidi-components/<component>/plotly.min.js`` from it. That route is Streamlit's own, behind the
+same login as the app on a private Community Cloud app (packaged components load their scripts through
+it), unlike ``/app/static/``, and nothing is written to disk at run time or fetched from the internet. A
+chart that cannot load Plotly.js says so in its place instead of staying blank.
 """
 from __future__ import annotations
 
 import functools
-import shutil
 import zlib
 from pathlib import Path
 
 import orjson
+import plotly
 import streamlit as st
+from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PLOTLY_JS = "plotly.min.js"
+PLOTLY_ASSETS = Path(plotly.__file__).resolve().parent / "package_data"
+# A manifest-backed component's name is "<manifest>.<component>"; its asset directory is served by Streamlit.
+COMPONENT = "ml_playground.chart"
 
 # One shared <script> loads Plotly.js for every chart of the session. Streamlit calls the default export
 # on mount and again with every new figure; it redraws with Plotly.react.
@@ -127,7 +136,13 @@ export default function ({ parentElement, data, setTriggerValue }) {
   plotlyLoaded(plotly_src).then((Plotly) => {
     if (chart.playgroundText !== text) return;  // a newer figure has arrived meanwhile
     return Plotly.react(chart, { ...figure, config: withDownloadButton(Plotly, figure.config) });
-  }).catch((error) => { chart.textContent = String(error); });
+  }).catch(() => {
+    chart.style.minHeight = "";
+    chart.innerHTML = '<div role="alert" class="playground-chart-error"></div>';
+    chart.firstChild.textContent = "This chart could not be drawn: the browser could not load Plotly.js from " +
+      plotly_src + ". Reload the page; if it stays blank, the server is not serving the app's component " +
+      "assets (see the README's Deploy section).";
+  });
   return cleanup(chart);
 }
 
@@ -138,31 +153,43 @@ function cleanup(chart) {
 }
 """
 
-_component = st.components.v2.component(
-    "playground_chart",
-    html='<div class="playground-chart" data-testid="playgroundChart"></div>',
-    css=".playground-chart { width: 100%; } .playground-chart .layer-between .shapelayer path { stroke-linecap: round; }",
-    js=_JS,
-    isolate_styles=False,  # Plotly.js styles its mode bar and hover labels from the page's <head>
-)
+_CSS = """
+.playground-chart { width: 100%; }
+.playground-chart .layer-between .shapelayer path { stroke-linecap: round; }
+.playground-chart-error { padding: 1rem; border: 1px solid #D55E00; border-radius: 0.5rem; color: #9A3412; background: #FFF7ED; }
+"""
 
 
-@st.cache_resource(show_spinner=False)
-def install_plotly_js() -> Path:
-    """Copy the plotly package's Plotly.js into ``static/`` (once; again after a plotly upgrade)."""
-    import plotly
+def register_chart_component():
+    """Register the chart component with the plotly package's ``package_data`` as its asset directory.
 
-    source = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
-    target = STATIC_DIR / PLOTLY_JS
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
-        STATIC_DIR.mkdir(exist_ok=True)
-        shutil.copyfile(source, target)
-    return target
+    A components-v2 package declares its asset directory in its pyproject.toml; this app is not an
+    installed package, so it hands Streamlit the same manifest directly (Streamlit 1.67's component
+    manager, the one its manifest scanner feeds). The manifest comes first: registering it later would
+    replace the component's inline code with a placeholder.
+    """
+    manager = get_bidi_component_manager()
+    if manager.get_component_path(COMPONENT) is None:
+        manifest_name, component_name = COMPONENT.split(".")
+        manager.register_from_manifest(
+            ComponentManifest(manifest_name, "1", [ComponentConfig(component_name, PLOTLY_ASSETS.name)]),
+            PLOTLY_ASSETS.parent)
+    return st.components.v2.component(
+        COMPONENT,
+        html='<div class="playground-chart" data-testid="playgroundChart"></div>',
+        css=_CSS,
+        js=_JS,
+        isolate_styles=False,  # Plotly.js styles its mode bar and hover labels from the page's <head>
+    )
 
 
-def _plotly_src() -> str:
+_component = register_chart_component()
+
+
+def plotly_src() -> str:
+    """Where the browser loads Plotly.js: this component's asset route, under the server's base path."""
     base = st.get_option("server.baseUrlPath").strip("/")
-    return ("/" + base if base else "") + "/app/static/" + PLOTLY_JS
+    return ("/" + base if base else "") + f"/_stcore/bidi-components/{COMPONENT}/{PLOTLY_JS}"
 
 
 def chart_payload(spec: dict, config: dict, held: tuple[int, int | None] | None = None) -> tuple[bytes, tuple[int, int | None]]:
@@ -189,7 +216,7 @@ def chart_payload(spec: dict, config: dict, held: tuple[int, int | None] | None 
         figure["data"] = orjson.Fragment(data)
     if frames and revisions[1] != held_frames:
         figure["frames"] = orjson.Fragment(frames)
-    payload = {"figure": figure, "plotly_src": _plotly_src()}
+    payload = {"figure": figure, "plotly_src": plotly_src()}
     if frames:
         payload["frames_revision"] = revisions[1]
     return orjson.dumps(payload, option=options), revisions

@@ -107,7 +107,18 @@ def test_a_redrawn_chart_stays_the_same_element_and_plotly_js_is_served_locally(
     settled_charts_hash(page)
     assert page.evaluate(f"() => [...document.querySelectorAll({PLOT!r})].every(p => p.__keep)")
     sources = page.evaluate("() => [...document.scripts].map(s => s.src).filter(s => s.includes('plotly'))")
-    assert sources == [f"{server.url}/app/static/plotly.min.js"]
+    assert sources == [f"{server.url}/_stcore/bidi-components/ml_playground.chart/plotly.min.js"]
+
+
+def test_a_chart_that_cannot_load_plotly_js_says_so(page, server):
+    """No blank space where a chart should be: the reader is told what failed and what to do."""
+    page.route("**/plotly.min.js", lambda route: route.abort())
+    page.goto(page_url(server.url, "roc_auc"))
+    wait_for_app(page)
+    alert = page.locator("[data-testid='playgroundChart'] [role='alert']").first
+    alert.wait_for(timeout=30_000)
+    assert "could not load Plotly.js" in alert.inner_text()
+    assert not problems(page)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.live_chart import COMPONENT
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
 
@@ -23,7 +25,7 @@ def open_page(page_path: str, query_params: dict | None = None) -> AppTest:
 def chart_figures(at: AppTest) -> list[dict]:
     """The Plotly figures the page drew through ``ui.live_chart``, as the browser receives them."""
     return [json.loads(element.proto.bytes)["figure"] for element in at.get("bidi_component")
-            if element.proto.component_name == "playground_chart"]
+            if element.proto.component_name == COMPONENT]
 
 
 def exceptions(at: AppTest) -> list[str]:
