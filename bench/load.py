@@ -96,6 +96,7 @@ async def protocol_session(url, slugs, start_delay, deadline, moves, rng, stats,
         await client.connect()
         while time.monotonic() < deadline:
             await client.open_page(rng.choice(slugs))
+            await client.fetch("/_stcore/host-config")  # an HTTP request mid-session, as the browser makes
             stats["pages"] += 1
             for _ in range(moves):
                 if time.monotonic() >= deadline or not client.sliders:
@@ -106,12 +107,13 @@ async def protocol_session(url, slugs, start_delay, deadline, moves, rng, stats,
         stats["failed"].append(f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
     finally:
         stats["exceptions"] += client.exceptions
+        stats["replica_sets"].append(client.replicas)
         await client.close()
 
 
 async def protocol_classroom(url, n_sessions, seconds, moves, ramp, think=0.0):
     slugs = [t.slug for t in TOPICS]
-    stats = {"latencies": [], "exceptions": 0, "failed": [], "pages": 0}
+    stats = {"latencies": [], "exceptions": 0, "failed": [], "pages": 0, "replica_sets": []}
     deadline = time.monotonic() + seconds
     await asyncio.gather(*[protocol_session(url, slugs, ramp * i / n_sessions, deadline, moves, random.Random(i), stats,
                                             think) for i in range(n_sessions)])

@@ -5,11 +5,19 @@ competing with the server for this machine's two cores. It does what a browser s
 wire: asks for a page, records the sliders in the reply, then sends the widget states of a slider move
 (a fragment rerun when the slider is inside a fragment) and times the reply up to `script_finished`.
 Charts are received but not drawn, so the latency is the server's, not a browser's.
+
+Like a browser, it first loads the app's page over HTTP and keeps the cookies it is given, sending them
+with the websocket: behind a load balancer with sticky sessions (deploy/nginx.conf) that cookie pins the
+session to a replica. ``replicas`` collects which replica answered each request, as the balancer reports
+it in ``X-Playground-Replica`` (empty without a balancer).
 """
 from __future__ import annotations
 
+import asyncio
 import time
+import urllib.request
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -36,14 +44,35 @@ class ProtocolSession:
     timeout_s: float = 60.0
     sliders: list[Slider] = field(default_factory=list)
     exceptions: int = 0
+    replicas: set = field(default_factory=set)
+    _cookies: CookieJar = field(default_factory=CookieJar)
     _socket: object = None
     _page_hash: str = ""
     _page_name: str = ""
     _values: dict = field(default_factory=dict)
 
     async def connect(self) -> None:
+        await self.fetch("/")
         address = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        self._socket = await websockets.connect(address, subprotocols=["streamlit"], max_size=2**26)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self._cookies)
+        self._socket = await websockets.connect(address, subprotocols=["streamlit"], max_size=2**26,
+                                                additional_headers={"Cookie": cookie} if cookie else None)
+        self._note_replica(self._socket.response.headers)
+
+    async def fetch(self, path: str) -> int:
+        """GET ``path`` with this session's cookies (as the browser does for the page and its assets)."""
+        def get():
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
+            with opener.open(self.url + path, timeout=self.timeout_s) as response:
+                response.read()
+                return response.status, response.headers
+        status, headers = await asyncio.to_thread(get)
+        self._note_replica(headers)
+        return status
+
+    def _note_replica(self, headers) -> None:
+        if replica := headers.get("X-Playground-Replica"):
+            self.replicas.add(replica)
 
     async def close(self) -> None:
         if self._socket is not None:
@@ -110,7 +139,6 @@ class ProtocolSession:
 
 
 async def _recv(socket, timeout_s: float) -> bytes:
-    import asyncio
     data = await asyncio.wait_for(socket.recv(), timeout_s)
     if isinstance(data, str):
         raise ValueError("expected a binary ForwardMsg")

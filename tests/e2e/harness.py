@@ -37,7 +37,8 @@ def free_port() -> int:
 class Server:
     """`streamlit run <script>` in its own process group, headless, no usage stats, no file watcher."""
 
-    def __init__(self, script: str | Path = "app.py", port: int | None = None, extra_args: tuple = ()):
+    def __init__(self, script: str | Path = "app.py", port: int | None = None, extra_args: tuple = (),
+                 env: dict | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
@@ -48,7 +49,7 @@ class Server:
         self._log = open(self.log_path, "w")
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, env={**os.environ, **(env or {})})
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
         """Block until /_stcore/health answers; return seconds since start."""
@@ -72,6 +73,81 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
         self._log.close()
+
+    def __enter__(self):
+        self.wait_healthy()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def nginx_path() -> str | None:
+    for candidate in (os.environ.get("NGINX"), "/usr/sbin/nginx", shutil.which("nginx")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+class Balancer:
+    """Debian's nginx on a free loopback port, running ``deploy/nginx.conf`` in front of ``replica_urls``.
+
+    The shipped configuration is used as it is, except for the replicas' addresses, the port and where nginx
+    keeps its logs and temporary files (a folder of its own under ``test-artifacts/``). ``log`` is its access
+    log: one line per request with the sticky key and the replica that answered.
+    """
+
+    def __init__(self, replica_urls: list[str]):
+        import re
+        path = nginx_path()
+        if path is None:
+            raise FileNotFoundError("nginx not found; install Debian's nginx: apt-get install -y nginx")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.prefix = ROOT / "test-artifacts" / f"nginx-{self.port}"
+        (self.prefix / "logs").mkdir(parents=True, exist_ok=True)
+        conf = (ROOT / "deploy" / "nginx.conf").read_text()
+        servers = "".join(f"        server {url.removeprefix('http://')};\n" for url in replica_urls)
+        conf = re.sub(r"(        server 127\.0\.0\.1:\d+;\n)+", servers, conf)
+        conf = conf.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        conf = conf.replace("worker_processes auto;", "worker_processes 1;\npid nginx.pid;\n"
+                            "error_log logs/error.log;" + ("\nuser root;" if os.geteuid() == 0 else ""))
+        temp = "".join(f"    {kind}_temp_path {self.prefix / kind};\n"
+                       for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        conf = conf.replace("http {\n", "http {\n" + temp, 1)
+        (self.prefix / "nginx.conf").write_text(conf)
+        self.log = self.prefix / "logs" / "access.log"
+        self.process = subprocess.Popen([path, "-p", str(self.prefix), "-c", "nginx.conf", "-g", "daemon off;"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_healthy(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited early; see {self.prefix / 'logs' / 'error.log'}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"nginx did not answer in {timeout} s")
+
+    def replicas_by_key(self) -> dict[str, set[str]]:
+        """Sticky key → the replicas that served requests carrying it (one each when sessions are sticky)."""
+        import re
+        seen: dict[str, set[str]] = {}
+        for line in self.log.read_text().splitlines():
+            if (found := re.search(r"sticky=(\S+) replica=(\S+)", line)) and found.group(2) != "-":
+                seen.setdefault(found.group(1), set()).add(found.group(2))
+        return seen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
 
     def __enter__(self):
         self.wait_healthy()
