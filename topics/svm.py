@@ -60,11 +60,12 @@ def lifted_circles():
     return X, y, svm.separate_lifted(X, y)
 
 
-def boundary_figure(X, y, support, xs, ys, surface, title):
+def boundary_figure(X, y, support, xs, ys, surface, title, subtitle):
     """Data points as traces; the decision function, its contours and the support vectors as layout.
 
     C, γ and the kernel change only the layout part, so moving them redraws it without the points."""
-    fig = figure(title, height=520)
+    fig = figure(title, height=540, margin=dict(t=125))
+    fig.update_layout(title=dict(subtitle=dict(text=subtitle, font=dict(size=13))))
     limit = float(np.clip(np.abs(surface).max(), 1.5, 6))
     add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -limit, limit, opacity=0.55)
     add_contours(fig, xs, ys, surface, 0, "boundary f = 0")
@@ -122,7 +123,8 @@ def cv_figure(grid, C, gamma, kernel):
 
 def lift_figure(X, y, plane):
     lifted = plane.lifted
-    fig = figure("Circles lifted by a degree-2 polynomial feature map", height=460, margin=dict(t=50, l=0, r=0, b=0))
+    fig = figure("Circles lifted by a degree-2 polynomial feature map", height=460, margin=dict(t=50, l=0, r=0, b=0),
+                 legend=dict(y=0, yanchor="bottom"))  # at the foot: clear of the title
     for value, color, name in [(0, POSITIVE, "outer ring"), (1, NEGATIVE, "inner disc")]:
         members = y == value
         fig.add_trace(dict(type="scatter3d", x=lifted[members, 0], y=lifted[members, 1], z=lifted[members, 2], mode="markers",
@@ -150,18 +152,16 @@ def c_part(c_box, charts_box, settings):
             st.warning(f"The solver stopped after {svm.MAX_ITER:,} iterations without converging, so this boundary "
                        "is only approximate. A polynomial kernel with a large γ or degree is badly conditioned: "
                        "lower γ or the degree.", icon=":material/warning:")
-        f_values = split.margins * np.where(y == 1, 1, -1)
         metric_row({"support vectors": f"{len(support)} of {len(X)}",
                     "margin width": "—" if margin_width is None else f"{margin_width:.3f}",
-                    "training accuracy": f"{accuracy:.1%}",
-                    "f(x) on the data": f"{f_values.min():.1f} to {f_values.max():.1f}"},
+                    "training accuracy": f"{accuracy:.1%}"},
                    help={"margin width": "2/‖w‖, defined for the linear kernel"
-                                         + (" (in the stretched units)" if stretch else "") + ".",
-                         "f(x) on the data": "f(x) is a score, not a probability: unbounded, with the margins at ±1 "
-                                             "and the boundary at 0. For probabilities, calibrate it (Platt scaling)."})
+                                         + (" (in the stretched units)" if stretch else "") + "."})
         stretched = f", x₁ stretched ×{STRETCH:g} before fitting" if stretch else ""
+        f_values = split.margins * np.where(y == 1, 1, -1)
+        score = f"colour: the score f(x), {f_values.min():.1f} to {f_values.max():.1f} on the data — not a probability"
         show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
-                             + (f", γ = {gamma:g}" if kernel != "linear" else "") + stretched), "svm_boundary")
+                             + (f", γ = {gamma:g}" if kernel != "linear" else "") + stretched, score), "svm_boundary")
         show(loss_figure(split.margins), "svm_loss")
         show(cv_figure(grid, C, gamma, kernel), "svm_cv")
         snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, len(support), accuracy, margin_width, split)
