@@ -90,6 +90,82 @@ def pr_points(y_true, scores):
     return recall, precision
 
 
+def average_precision(y_true, scores) -> float:
+    """Average precision: Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the thresholds, as scikit-learn computes it.
+
+    It summarises the precision–recall curve without interpolation; a classifier that ranks at random
+    scores about ``pr_baseline(y_true)``, the share of positives.
+    """
+    y, s = _check_labels_scores(y_true, scores)
+    return float(metrics.average_precision_score(y, s))
+
+
+def pr_baseline(y_true) -> float:
+    """The precision of a random ranking, at every recall: the share of positives (the prevalence)."""
+    y = np.asarray(y_true)
+    if y.ndim != 1 or y.size == 0 or not np.all(np.isin(y, (0, 1))):
+        raise ValueError("y_true must be a non-empty 1-D array of 0 (negative) and 1 (positive)")
+    return float(y.mean())
+
+
+def auc_standard_error(auc_value, n_pos, n_neg) -> float:
+    """Hanley and McNeil's (1982) standard error of a sample AUC with ``n_pos`` positives and ``n_neg`` negatives.
+
+    SE² = [A(1 − A) + (n₊ − 1)(Q₁ − A²) + (n₋ − 1)(Q₂ − A²)] / (n₊·n₋), with Q₁ = A/(2 − A) and
+    Q₂ = 2A²/(1 + A). An approximation (exact for exponential scores); close for binormal ones.
+    """
+    a = check_float("auc_value", auc_value, low=0.0, high=1.0)
+    n_pos, n_neg = check_int("n_pos", n_pos, low=1), check_int("n_neg", n_neg, low=1)
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    variance = (a * (1 - a) + (n_pos - 1) * (q1 - a * a) + (n_neg - 1) * (q2 - a * a)) / (n_pos * n_neg)
+    return float(np.sqrt(max(variance, 0.0)))
+
+
+@dataclass(frozen=True)
+class CostOptimum:
+    """The sample threshold with the lowest total cost C_FP·FP + C_FN·FN."""
+
+    threshold: float   # score ≥ threshold ⇒ positive; +inf calls nothing positive
+    cost: float        # total cost on the sample at that threshold
+    fpr: float
+    tpr: float
+    counts: dict       # tp, fp, tn, fn at that threshold
+
+
+def cost_optimal_threshold(y_true, scores, cost_fp, cost_fn) -> CostOptimum:
+    """The threshold with the lowest total cost ``cost_fp``·FP + ``cost_fn``·FN on this sample.
+
+    Every distinct score is a candidate (a score ≥ threshold is positive), and so is +inf (call nothing
+    positive). Ties go to the highest threshold. On the ROC curve the optimum is where a line of slope
+    (1 − π)·C_FP / (π·C_FN) first touches the curve from the upper left (π = share of positives).
+
+    Parameters
+    ----------
+    y_true : (n,) 0/1 labels.  scores : (n,) finite scores.
+    cost_fp : > 0, the cost of one false alarm.  cost_fn : > 0, the cost of one missed positive.
+    """
+    y, s = _check_labels_scores(y_true, scores)
+    cost_fp = check_float("cost_fp", cost_fp, low=0.0, low_inclusive=False, high=1e9)
+    cost_fn = check_float("cost_fn", cost_fn, low=0.0, low_inclusive=False, high=1e9)
+    fpr, tpr, thresholds = metrics.roc_curve(y, s, drop_intermediate=False)  # thresholds fall; the first is +inf
+    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
+    fp, tp = np.rint(fpr * n_neg).astype(int), np.rint(tpr * n_pos).astype(int)
+    cost = cost_fp * fp + cost_fn * (n_pos - tp)
+    best = int(np.argmin(cost))  # the first minimum: the highest threshold among ties
+    counts = {"tp": int(tp[best]), "fp": int(fp[best]), "tn": int(n_neg - fp[best]), "fn": int(n_pos - tp[best])}
+    return CostOptimum(float(thresholds[best]), float(cost[best]), float(fpr[best]), float(tpr[best]), counts)
+
+
+def iso_cost_slope(prevalence, cost_fp, cost_fn) -> float:
+    """Slope of the ROC plane's lines of equal expected cost: (1 − π)·C_FP / (π·C_FN)."""
+    prevalence = check_float("prevalence", prevalence, low=0.0, high=1.0, low_inclusive=False)
+    if prevalence >= 1:
+        raise ValueError(f"prevalence must be below 1, got {prevalence:g}")
+    cost_fp = check_float("cost_fp", cost_fp, low=0.0, low_inclusive=False)
+    cost_fn = check_float("cost_fn", cost_fn, low=0.0, low_inclusive=False)
+    return (1 - prevalence) * cost_fp / (prevalence * cost_fn)
+
+
 @dataclass(frozen=True)
 class ScoreSample:
     """Scores of a classifier on ``n`` cases drawn from the binormal model."""

@@ -1,33 +1,57 @@
-"""SVM: decision function, margins and support vectors; C, kernels, γ; hinge loss; the 3-D kernel lift."""
+"""SVM: decision function, margins and support vectors; C, kernels, γ; hinge loss; C × γ cross-validation;
+feature scaling; a degree-2 polynomial feature map that lifts circles into 3-D."""
 import numpy as np
 import streamlit as st
 
 from engine import svm
 from engine.datasets import CLASSIFICATION, classification_2d, grid_2d
 from ui import controls
-from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_contours, add_heatmap_image, add_rings, legend_entry
+from ui.page import Claim, Identity, live_part, metric_row, topic_page
+from ui.shapes import add_contours, add_heatmap_image, add_rings, legend_entry, mark_point
+from ui.snippet import reproduce
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, show, square_axes
 
 GRID = 90
 CLAIM_GRID_STRIDE = 9
 C_VALUES = controls.powers_of_ten(-2, 3)
 GAMMA_VALUES = controls.powers_of_ten(-2, 2)
+CV_C = controls.powers_of_ten(-2, 3, per_decade=1)      # the heat map's grid: one value per decade
+CV_GAMMA = controls.powers_of_ten(-2, 2, per_decade=1)
+STRETCH = 10.0  # the stretch toggle multiplies x₁ by this before fitting
+
+
+def scaling(stretch):
+    return np.array([STRETCH if stretch else 1.0, 1.0])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed):
+def fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed, stretch):
     X, y = classification_2d(dataset, n, noise, random_state=seed)
-    fit = svm.fit_svm(X, y, kernel, C, gamma, degree)
+    scale = scaling(stretch)  # fitted on the stretched features, drawn in the original ones
+    fit = svm.fit_svm(X * scale, y, kernel, C, gamma, degree)
     xs, ys, points = grid_2d(X, GRID)
-    surface = fit.decision_function(points).reshape(GRID, GRID)
-    sv_only = svm.fit_svm(X[fit.support_], y[fit.support_], kernel, C, gamma, degree)
-    probe = points[::CLAIM_GRID_STRIDE]  # the refit is compared on every ninth grid point: enough for the claim
-    sv_change = np.abs(surface.ravel()[::CLAIM_GRID_STRIDE] - sv_only.decision_function(probe)).max()
-    margins = np.where(y == 1, 1, -1) * fit.decision_function(X)
-    smaller_c = svm.fit_svm(X, y, kernel, C / 10, gamma, degree)
-    return (X, y, fit.support_, fit.margin_width, fit.train_accuracy, xs, ys, surface, sv_change, margins, smaller_c,
+    surface = fit.decision_function(points * scale).reshape(GRID, GRID)
+    sv_only = svm.fit_svm(X[fit.support_] * scale, y[fit.support_], kernel, C, gamma, degree)
+    probe = points[::CLAIM_GRID_STRIDE]  # the refit is compared on every ninth grid point: enough to see it agree
+    sv_change = np.abs(surface.ravel()[::CLAIM_GRID_STRIDE] - sv_only.decision_function(probe * scale)).max()
+    split = svm.support_split(fit, X * scale, y)
+    smaller_c = svm.fit_svm(X * scale, y, kernel, C / 10, gamma, degree)
+    return (X, y, fit.support_, fit.margin_width, fit.train_accuracy, xs, ys, surface, sv_change, split, smaller_c,
             fit.converged)
+
+
+@st.cache_data(max_entries=32, show_spinner="Cross-validating every C and γ…")
+def cv_grid(dataset, noise, n, kernel, degree, seed, stretch):
+    X, y = classification_2d(dataset, n, noise, random_state=seed)
+    return svm.cv_accuracy_grid(X * scaling(stretch), y, kernel, CV_C, CV_GAMMA, degree, n_folds=3)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def stretch_cv(dataset, noise, n, kernel, C, gamma, degree, seed):
+    """3-fold accuracy at this C and γ on the features as given and with x₁ stretched (same folds)."""
+    X, y = classification_2d(dataset, n, noise, random_state=seed)
+    return tuple(svm.cv_accuracy_grid(X * scaling(stretch), y, kernel, [C], [gamma], degree, n_folds=3).accuracy[0, 0]
+                 for stretch in (False, True))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -36,11 +60,12 @@ def lifted_circles():
     return X, y, svm.separate_lifted(X, y)
 
 
-def boundary_figure(X, y, support, xs, ys, surface, title):
+def boundary_figure(X, y, support, xs, ys, surface, title, subtitle):
     """Data points as traces; the decision function, its contours and the support vectors as layout.
 
     C, γ and the kernel change only the layout part, so moving them redraws it without the points."""
-    fig = figure(title, height=520)
+    fig = figure(title, height=540, margin=dict(t=125))
+    fig.update_layout(title=dict(subtitle=dict(text=subtitle, font=dict(size=13))))
     limit = float(np.clip(np.abs(surface).max(), 1.5, 6))
     add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -limit, limit, opacity=0.55)
     add_contours(fig, xs, ys, surface, 0, "boundary f = 0")
@@ -72,9 +97,34 @@ def loss_figure(margins):
     return fig
 
 
+def cv_figure(grid, C, gamma, kernel):
+    """Cross-validated accuracy over C × γ as a heat map (a trace: it moves with the data settings only) and the
+    current setting as an ✕ (a shape, so moving C redraws only it)."""
+    title = "3-fold cross-validated accuracy" + (" (the linear kernel ignores γ)" if kernel == "linear" else "")
+    fig = figure(title, height=380, margin=dict(t=60, b=65, r=90))
+    fig.add_trace(dict(type="heatmap", x=np.log10(grid.C_values), y=np.log10(grid.gamma_values), z=grid.accuracy,
+                       colorscale="Viridis", zmin=0.5, zmax=1.0, texttemplate="%{z:.2f}", name="accuracy",
+                       colorbar=dict(title=dict(text="accuracy"), thickness=14),
+                       hovertemplate="C = 10^%{x}, γ = 10^%{y}: accuracy %{z:.3f}<extra></extra>"))
+    decades = dict(tickmode="array")
+    fig.update_xaxes(title="C", tickvals=np.log10(grid.C_values), ticktext=[f"{c:g}" for c in grid.C_values],
+                     range=[np.log10(grid.C_values[0]) - 0.5, np.log10(grid.C_values[-1]) + 0.5], **decades)
+    fig.update_yaxes(title="γ", tickvals=np.log10(grid.gamma_values), ticktext=[f"{g:g}" for g in grid.gamma_values],
+                     range=[np.log10(grid.gamma_values[0]) - 0.5, np.log10(grid.gamma_values[-1]) + 0.5], **decades)
+    mark_point(fig, float(np.log10(C)), float(np.log10(gamma)), "current C, γ", color="#FFFFFF", outline="#111827")
+    best_c, best_gamma, _ = grid.best
+    fig.add_shape(type="rect", x0=np.log10(best_c) - 0.5, x1=np.log10(best_c) + 0.5, y0=np.log10(best_gamma) - 0.5,
+                  y1=np.log10(best_gamma) + 0.5, line=dict(color="#D55E00", width=3), name="best cell",
+                  **legend_entry(fig, "best cell", mode="markers",
+                                 marker=dict(symbol="square-open", size=14, color="#D55E00", line=dict(width=3))))
+    fig.update_layout(legend=dict(x=0, y=1.01))
+    return fig
+
+
 def lift_figure(X, y, plane):
     lifted = plane.lifted
-    fig = figure("Circles lifted to z = x₁² + x₂²", height=460, margin=dict(t=50, l=0, r=0, b=0))
+    fig = figure("Circles lifted by a degree-2 polynomial feature map", height=460, margin=dict(t=50, l=0, r=0, b=0),
+                 legend=dict(y=0, yanchor="bottom"))  # at the foot: clear of the title
     for value, color, name in [(0, POSITIVE, "outer ring"), (1, NEGATIVE, "inner disc")]:
         members = y == value
         fig.add_trace(dict(type="scatter3d", x=lifted[members, 0], y=lifted[members, 1], z=lifted[members, 2], mode="markers",
@@ -90,12 +140,13 @@ def lift_figure(X, y, plane):
 
 @live_part
 def c_part(c_box, charts_box, settings):
-    """C and all it moves: the fit, its metrics, both charts and the claims (every one depends on C)."""
-    dataset, noise, n, kernel, gamma, degree, seed = settings
+    """C and all it moves: the fit, its metrics, the charts, the heat map's marker and the claims."""
+    dataset, noise, n, kernel, gamma, degree, seed, stretch = settings
     with c_box:
         C = controls.log_slider("C (penalty for margin violations)", "svm_C", C_VALUES, 1.0)
-    (X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, margins,
-     smaller_c, converged) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed)
+    (X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, split,
+     smaller_c, converged) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed, stretch)
+    grid = cv_grid(dataset, noise, n, kernel, degree, seed, stretch)
     with charts_box:
         if not converged:
             st.warning(f"The solver stopped after {svm.MAX_ITER:,} iterations without converging, so this boundary "
@@ -104,23 +155,87 @@ def c_part(c_box, charts_box, settings):
         metric_row({"support vectors": f"{len(support)} of {len(X)}",
                     "margin width": "—" if margin_width is None else f"{margin_width:.3f}",
                     "training accuracy": f"{accuracy:.1%}"},
-                   help={"margin width": "2/‖w‖, defined for the linear kernel."})
+                   help={"margin width": "2/‖w‖, defined for the linear kernel"
+                                         + (" (in the stretched units)" if stretch else "") + "."})
+        stretched = f", x₁ stretched ×{STRETCH:g} before fitting" if stretch else ""
+        f_values = split.margins * np.where(y == 1, 1, -1)
+        score = f"colour: the score f(x), {f_values.min():.1f} to {f_values.max():.1f} on the data — not a probability"
         show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
-                             + (f", γ = {gamma:g}" if kernel != "linear" else "")), "svm_boundary")
-        show(loss_figure(margins), "svm_loss")
+                             + (f", γ = {gamma:g}" if kernel != "linear" else "") + stretched, score), "svm_boundary")
+        show(loss_figure(split.margins), "svm_loss")
+        show(cv_figure(grid, C, gamma, kernel), "svm_cv")
+        snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, len(support), accuracy, margin_width, split)
+    return claims(C, support, margin_width, sv_change, surface, split, smaller_c,
+                  stretch_cv(dataset, noise, n, kernel, C, gamma, degree, seed))
 
+
+DATA_CODE = {
+    "blobs": "X, y = make_blobs(n, centers=[[-1, -1], [1, 1]], cluster_std=0.6 + 2 * noise, random_state=data_seed)",
+    "moons": "X, y = make_moons(n, noise=noise, random_state=data_seed)",
+    "circles": "X, y = make_circles(n, noise=noise / 2, factor=0.4, random_state=data_seed)",
+    "xor": ("X = rng.uniform(-1, 1, size=(n, 2))\n"
+            "y = (X[:, 0] * X[:, 1] > 0).astype(int)\n"
+            "X = X + rng.normal(0, noise / 2, size=X.shape)"),
+}
+
+
+def snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, n_support, accuracy, margin_width, split):
+    """The data set and the fit in scikit-learn, printing the support vectors, accuracy and margin."""
+    maker = {"blobs": "make_blobs", "moons": "make_moons", "circles": "make_circles"}.get(dataset)
+    imports = f"from sklearn.datasets import {maker}\n        " if maker else ""  # indented like the code below
+    data = DATA_CODE[dataset].replace("\n", "\n        ")
+    code = f"""
+        import numpy as np
+        {imports}from sklearn.svm import SVC
+
+        n, noise, seed = {n}, {noise!r}, {seed}
+        rng = np.random.default_rng(seed)
+        data_seed = int(rng.integers(2**31))
+        {data}
+        X = X * [{scaling(stretch)[0]!r}, 1.0]  # x₁ stretched before fitting, without rescaling
+
+        model = SVC(kernel={kernel!r}, C={C!r}, gamma={gamma!r}, degree={degree}, coef0={1.0 if kernel == "poly" else 0.0},
+                    max_iter={svm.MAX_ITER}).fit(X, y)
+        alpha = np.abs(model.dual_coef_.ravel())  # the support vectors' dual weights, 0 < α ≤ C
+        print(f"support vectors: {{len(model.support_)}}")
+        print(f"on the margin (0 < α < C): {{np.sum(alpha < {C!r} * (1 - 1e-9))}}")
+        print(f"training accuracy: {{model.score(X, y):.4f}}")
+        print("margin width: " + (f"{{2 / np.linalg.norm(model.coef_):.4f}}" if {kernel!r} == "linear" else "none"))
+    """
+    reproduce("svm", code, {"support vectors": f"{n_support}", "on the margin (0 < α < C)": f"{int(split.free.sum())}",
+                            "training accuracy": f"{accuracy:.4f}",
+                            "margin width": "none" if margin_width is None else f"{margin_width:.4f}"},
+              needs="numpy scikit-learn")
+
+
+def claims(C, support, margin_width, sv_change, surface, split, smaller_c, stretch_accuracy):
     change = float(sv_change / max(np.abs(surface).max(), 1e-9))
     fewer = smaller_c.n_support
+    inside = int(np.sum(split.bounded))
+    on_edge = int(np.sum(split.free))
+    misclassified = int(np.sum(split.margins < 0))
+    plain, stretched = stretch_accuracy
     return [
-        Claim("Only the support vectors decide the boundary: drop every other point and refit, and nothing changes.",
-              f"refit on the {len(support)} support vectors alone: the decision function moves by at most "
-              f"{change:.2%} of its range", change < 0.02),
+        Identity("Only the support vectors decide the boundary: drop every other point and refit, and nothing changes.",
+                 "f(x) fitted on all points",
+                 f"f(x) refitted on the {len(support)} support vectors alone (largest difference {change:.2%} of "
+                 f"its range, the solver's tolerance)",
+                 "f(x) = Σ αᵢ yᵢ K(xᵢ, x) + b has αᵢ = 0 off the support, and those points satisfy their constraints "
+                 "with room to spare, so removing them leaves the same optimum."),
+        Claim("The support vectors are exactly the training points with margin y·f(x) below 1.",
+              f"{len(support)} support vectors: {inside} with α = C (inside the street or misclassified, m < 1; "
+              f"{misclassified} of them misclassified) and {on_edge} with 0 < α < C sitting on the street's edge "
+              f"(m = 1), which the claim leaves out", on_edge == 0),
         Claim("A smaller C tolerates more violations: a wider margin and more support vectors.",
               f"C = {C:g}: {len(support)} support vectors"
               + (f", margin {margin_width:.3f}" if margin_width else "")
               + f"; C = {C / 10:g}: {fewer} support vectors"
               + (f", margin {smaller_c.margin_width:.3f}" if smaller_c.margin_width else ""),
               fewer >= len(support) and (margin_width is None or smaller_c.margin_width >= margin_width - 1e-9)),
+        Claim("Features must be on comparable scales: stretching one feature ×10 without rescaling lowers the "
+              "cross-validated accuracy.",
+              f"3-fold accuracy at this kernel, C and γ: {plain:.3f} as given, {stretched:.3f} with x₁ × {STRETCH:g}",
+              bool(stretched <= plain - 0.02)),
     ]
 
 
@@ -129,17 +244,21 @@ def play():
     with controls_col:
         c_box = st.container()  # C first: it is what this page is about, and it reruns only c_part
         kernel = controls.choice("Kernel", "svm_kernel", list(svm.KERNELS), horizontal=True)
-        gamma = controls.log_slider("γ (RBF / poly kernel width)", "svm_gamma", GAMMA_VALUES, 1.0,
-                                    help="Large γ: each point's influence is local, the boundary wiggles.")
+        gamma = controls.log_slider("γ (inverse kernel width)", "svm_gamma", GAMMA_VALUES, 1.0,
+                                    help="RBF: exp(−γ‖x − x′‖²), so γ = 1/(2σ²) for a kernel of width σ. Large γ: "
+                                         "narrow kernels, each point's influence is local and the boundary wiggles.")
         degree = controls.slider("Polynomial degree", "svm_degree", 2, 5, 3)
         dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
                                   labels={"blobs": "overlapping blobs", "xor": "XOR"})
         noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
         n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
+        stretch = controls.toggle(f"Stretch x₁ ×{STRETCH:g} (no scaling)", "svm_stretch", False,
+                                  help="Fit on (10·x₁, x₂) without standardising: distances, and so the RBF "
+                                       "kernel, are then dominated by x₁.")
         seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
     with chart_col:
         charts_box = st.container()
-    c_part(c_box, charts_box, (dataset, noise, n, kernel, gamma, degree, seed))
+    c_part(c_box, charts_box, (dataset, noise, n, kernel, gamma, degree, seed, stretch))
     return []
 
 
@@ -153,8 +272,10 @@ def kernel_lift():
         st.markdown(
             "**The kernel trick, made visible.** No straight line separates a ring from the disc inside it. "
             "Add a third feature, the squared distance from the centre, and a flat plane does "
-            f"(linear SVM in 3-D: {plane.accuracy:.0%} training accuracy). Kernels compute inner products in such "
-            "lifted spaces without building them; the RBF kernel's space has infinitely many dimensions.")
+            f"(linear SVM in 3-D: {plane.accuracy:.0%} training accuracy). The map (x₁, x₂) → (x₁, x₂, x₁² + x₂²) is "
+            "part of a **degree-2 polynomial** feature map: the kernel (x·x′ + 1)² computes inner products of six "
+            "such features without building them. It is not the RBF kernel's map, whose feature space has "
+            "infinitely many dimensions and cannot be drawn.")
     return []
 
 
