@@ -175,7 +175,6 @@ def snippet(settings, X, steps, em_score):
     code = cluster_data_code(dataset, N, k_true, seed) + f"""
         from sklearn.metrics import adjusted_rand_score
         from sklearn.mixture import GaussianMixture
-from threadpoolctl import threadpool_limits
 
         # The page's start: equal weights, its k-means++ means, the data's covariance for every component
         means = {literal(means)}
