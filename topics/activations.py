@@ -55,7 +55,7 @@ def curves_figure(chosen, weight, bias, x_read):
                  yaxis=dict(range=[-2.2, 3.2]), yaxis2=dict(anchor="x2", range=SLOPE_RANGE),
                  annotations=[dict(text="f(w·x + b)", x=0.23, xref="paper", xanchor="center", y=1.02, yref="paper", showarrow=False,
                                    yanchor="bottom", font=dict(size=16)),
-                              dict(text="its derivative f′(w·x + b), shaded where |f′| < 0.05", x=0.77, xref="paper",
+                              dict(text="f′(w·x + b), shaded where |f′| < 0.05", x=0.77, xref="paper",
                                    xanchor="center", y=1.02, yref="paper", showarrow=False, yanchor="bottom",
                                    font=dict(size=16))])
     bands = []
@@ -193,7 +193,8 @@ def init_curves():
 
 def init_section():
     curves = init_curves()
-    fig = figure(f"Gradient reaching each layer of a random {INIT_WIDTH}-wide, {INIT_DEPTH}-layer network", height=400)
+    fig = figure(f"Gradient reaching each layer of a random {INIT_WIDTH}-wide, {INIT_DEPTH}-layer network", height=480,
+                 legend=dict(orientation="h", y=-0.3, x=0, xanchor="left", yanchor="top"), margin=dict(b=170))
     layers = np.arange(INIT_DEPTH + 1)
     dashes = {"unit": "dot", "xavier": "solid", "he": "dash"}
     logs = []
@@ -202,7 +203,7 @@ def init_section():
         logs.append(values)
         fig.add_trace(dict(type="scatter", x=layers, y=values, mode="lines", name=f"{ACTIVATIONS[name].label}, {INIT_LABELS[init]}",
                            line=dict(color=PALETTE[NAMES.index(name) % len(PALETTE)], dash=dashes[init], width=3)))
-    fig.update_xaxes(title="layer l (the gradient starts at the last layer and flows back to l = 0)")
+    fig.update_xaxes(title="layer l (the gradient flows back from the last layer to l = 0)")
     log10_axis(fig, min(v.min() for v in logs), max(v.max() for v in logs), "‖∂loss/∂h_l‖ ÷ ‖∂loss/∂h_last‖")
     st.markdown("### Initialisation: keeping the per-layer factor near 1\n\nIn a wide layer the factor is not one "
                 "weight but the spread of n of them: the variance of the weights sets it. Xavier/Glorot scales them "

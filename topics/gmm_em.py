@@ -155,7 +155,7 @@ def stepper(step_box, figure_box, likelihood_box, settings):
 
 
 def bic_figure(bic, k):
-    fig = figure("BIC over k for each covariance type (lower is better)", height=320, legend=dict(y=-0.3))
+    fig = figure("BIC over k for each covariance type (lower is better)", height=340)
     for j, (kind, values) in enumerate(bic.items()):
         fig.add_trace(dict(type="scatter", x=BIC_KS, y=values, mode="lines+markers", name=TYPE_TEXT[kind],
                            line=dict(color=PALETTE[j], width=2)))
@@ -210,20 +210,24 @@ def play():
     stepper(step_box, figure_box, likelihood_col, settings)
     with collapse_col:
         show(collapse_figure(X, last, settings[4]), "em_collapse")
-    st.markdown("### K-means vs the mixture, and choosing k and the covariance type")
-    kmeans_col, mixture_col, bic_col = st.columns(3)
+    st.markdown("### K-means vs the mixture on the same data")
+    kmeans_col, mixture_col = st.columns(2)
     km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
     with kmeans_col:
         show(comparison_figure(X, kmeans_labels, f"K-means, best of {RESTARTS}", km_score), "em_vs_kmeans")
     with mixture_col:
         show(comparison_figure(X, em_labels, "Mixture (EM)", em_score), "em_vs_gmm")
-    with bic_col:
-        bic = bic_table(dataset, k_true, seed, settings[4])
-        show(bic_figure(bic, k), "em_bic")
+    bic = bic_table(dataset, k_true, seed, settings[4])
     best_type, best_k = min(((t, BIC_KS[int(np.argmin(v))]) for t, v in bic.items()), key=lambda tk: bic[tk[0]][tk[1] - 1])
-    st.caption("Free parameters in 2-D: full 6k − 1, diagonal 5k − 1, spherical 4k − 1, tied 3k + 2 "
-               f"(at k = {k}: " + ", ".join(f"{t} {clustering.mixture_n_parameters(k, 2, t)}" for t in bic)
-               + f"). BIC = −2 log L + p ln n charges for each; here it prefers **{best_type}** with **k = {best_k}**.")
+    bic_col, text_col = st.columns([2, 1], gap="large")
+    with bic_col:
+        show(bic_figure(bic, k), "em_bic")
+    with text_col:
+        st.markdown("### Choosing k and the covariance type\n\nFree parameters in 2-D: full 6k − 1, diagonal 5k − 1, "
+                    f"spherical 4k − 1, tied 3k + 2 (at k = {k}: "
+                    + ", ".join(f"{t} {clustering.mixture_n_parameters(k, 2, t)}" for t in bic)
+                    + "). The likelihood always rewards more parameters; BIC = −2 log L + p ln n charges for each. "
+                    f"Here it prefers **{best_type}** with **k = {best_k}**.")
     snippet(settings, X, steps, em_score)
 
     log_likelihoods = np.array([s.log_likelihood for s in steps])
