@@ -117,3 +117,58 @@ def chain_gradients(name: str, depth: int, weight: float = 1.0, bias: float = 0.
             h = float(act.f(z))
             out[layer] = abs(grad)
     return out
+
+
+def saturation_input(name: str, threshold: float = 0.05) -> float:
+    """The |z| beyond which the sigmoid's or tanh's derivative falls below ``threshold`` (closed form).
+
+    σ′(z) = σ(1 − σ) = t at σ = (1 + √(1 − 4t))/2, so |z| = logit of that (≈ 2.89 for t = 0.05); tanh′(z) =
+    1 − tanh² = t at |z| = atanh(√(1 − t)) (≈ 2.18). A neuron f(w·x + b) therefore saturates for x beyond
+    (±|z| − b)/w, not at −b/w.
+    """
+    check_choice("activation", name, ("sigmoid", "tanh"))
+    high = 0.25 if name == "sigmoid" else 1.0
+    threshold = check_float("threshold", threshold, low=0.0, high=high, low_inclusive=False)
+    if name == "sigmoid":
+        s = (1.0 + np.sqrt(1.0 - 4.0 * threshold)) / 2.0
+        return float(np.log(s / (1.0 - s)))
+    return float(np.arctanh(np.sqrt(1.0 - threshold)))
+
+
+INITS = ("unit", "xavier", "he")
+INIT_LABELS = {"unit": "N(0, 1), unscaled", "xavier": "Xavier/Glorot: N(0, 2/(n_in + n_out))", "he": "He: N(0, 2/n_in)"}
+
+
+def init_gradient_norms(name: str, init: str = "xavier", depth: int = 20, width: int = 128, batch: int = 32,
+                        random_state=0) -> np.ndarray:
+    """Backpropagated gradient norms through a random square MLP h_l = f(W_l h_(l−1)), no biases.
+
+    Weights are drawn N(0, σ²) with σ² = 1 ("unit", unscaled), 2/(n_in + n_out) ("xavier"; 1/n for square
+    layers, the scale Glorot & Bengio chose so that tanh's per-layer factor stays near 1) or 2/n_in ("he", for
+    ReLU, which zeroes half its inputs and so needs twice the variance). Inputs are standard normal, shape (batch, width); the loss is the sum of the last layer times a
+    fixed random direction. Returns an array of shape (depth + 1,): the mean over the batch of ‖∂loss/∂h_l‖
+    for l = 0..depth, divided by its value at l = depth, so index 0 is the gradient that reaches the input.
+    """
+    check_choice("activation", name, tuple(ACTIVATIONS))
+    check_choice("init", init, INITS)
+    depth = check_int("depth", depth, low=1, high=100)
+    width = check_int("width", width, low=2, high=1024)
+    batch = check_int("batch", batch, low=1, high=512)
+    rng = np.random.default_rng(random_state)
+    variance = {"unit": 1.0, "xavier": 2.0 / (width + width), "he": 2.0 / width}[init]
+    weights = rng.normal(0.0, np.sqrt(variance), size=(depth, width, width))
+    act = ACTIVATIONS[name]
+    h = rng.normal(size=(batch, width))
+    slopes = []
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for W in weights:
+            z = h @ W.T
+            slopes.append(act.df(z))
+            h = act.f(z)
+        grad = np.broadcast_to(rng.normal(size=width) / np.sqrt(width), h.shape)
+        norms = [np.linalg.norm(grad, axis=1).mean()]
+        for W, slope in zip(weights[::-1], slopes[::-1]):
+            grad = (grad * slope) @ W
+            norms.append(np.linalg.norm(grad, axis=1).mean())
+    norms = np.array(norms[::-1])
+    return norms / norms[-1]

@@ -3,28 +3,31 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine.cnn import PRESETS, conv_breakdown, stack_shapes
+from engine.cnn import PRESET_NOTES, PRESETS, conv_breakdown, conv_transpose_output_size, stack_shapes
 from ui import controls
 from ui.page import Claim, metric_row, topic_page
 from ui.shapes import add_grid_image
+from ui.snippet import reproduce
 from ui.theme import figure, show
 
 PRESET_IDS = {"lenet": "LeNet-5", "alexnet": "AlexNet (first layers)", "vgg": "VGG block", "resnet": "ResNet stem"}
 CELL = {"padding": 0, "input": 1, "unused": 2, "window": 3, "centre": 4}
 COLORS = ["#E5E7EB", "#BFDBFE", "#FCA5A5", "#F59E0B", "#B45309"]
 SHAPE_KEYS = ("cnn_in_c", "cnn_in_h", "cnn_in_w")
-LAYER_COLUMNS = ["type", "out_channels", "kernel", "stride", "padding", "dilation"]
+LAYER_COLUMNS = ["type", "out_channels", "kernel", "stride", "padding", "dilation", "groups", "bias"]
+MID_OPTIONS = [0.5, 1.0, 1.5, 2.0]
 
 
 def window_grid(b, row, col):
-    """Codes for every cell of the padded input: padding, input, never used, or under the window."""
+    """Codes for every cell of the padded input: padding, input, never read by any window, or under the window."""
     n = b.padded
     grid = np.full((n, n), CELL["input"])
     grid[:b.padding, :] = grid[n - b.padding:, :] = CELL["padding"]
     grid[:, :b.padding] = grid[:, n - b.padding:] = CELL["padding"]
-    if b.remainder:
-        grid[n - b.remainder:, :] = np.where(grid[n - b.remainder:, :] == CELL["input"], CELL["unused"], grid[n - b.remainder:, :])
-        grid[:, n - b.remainder:] = np.where(grid[:, n - b.remainder:] == CELL["input"], CELL["unused"], grid[:, n - b.remainder:])
+    unread = list(b.unread_input)  # the far edge the stride misses, and cells between taps
+    if unread:
+        grid[unread, :] = np.where(grid[unread, :] == CELL["input"], CELL["unused"], grid[unread, :])
+        grid[:, unread] = np.where(grid[:, unread] == CELL["input"], CELL["unused"], grid[:, unread])
     taps = row * b.stride + np.arange(b.kernel) * b.dilation, col * b.stride + np.arange(b.kernel) * b.dilation
     grid[np.ix_(*taps)] = CELL["window"]
     return grid
@@ -79,17 +82,40 @@ def calculator():
         show(calculator_figure(b, row, col), "cnn_grid")
         # One caption rather than four metric tiles: every element here is redrawn on each slider move.
         st.caption(":blue-background[input] · :gray-background[padding] · :orange-background[kernel taps for the "
-                   "chosen output cell]" + (" · :red-background[input the stride never reaches]" if b.remainder else "")
+                   "chosen output cell]" + (" · :red-background[input no window ever reads]" if b.unread_input else "")
                    + f"  \nKernel span D(K−1)+1 = **{b.span}** · padded input W+2P = **{b.padded}** · "
                    f"cells left over = **{b.remainder}**")
     # Plain text, not KaTeX: typesetting this on every slider move cost ~15 ms (the notes' Key formula
     # section shows the formula typeset).
+    back = conv_transpose_output_size(b.output, kernel, padding, stride, dilation, output_padding=b.remainder)
     st.markdown(f"#### O = ⌊(W + 2P − D(K − 1) − 1) / S⌋ + 1\n#### &nbsp;&nbsp;&nbsp;= ⌊({size} + 2·{padding} − "
-                f"{dilation}·({kernel} − 1) − 1) / {stride}⌋ + 1 = ⌊{b.numerator} / {stride}⌋ + 1 = {b.output}")
+                f"{dilation}·({kernel} − 1) − 1) / {stride}⌋ + 1 = ⌊{b.numerator} / {stride}⌋ + 1 = {b.output}\n\n"
+                f"**Going back up:** a transposed convolution (ConvTranspose2d) with the same K, P, S, D gives "
+                f"(O − 1)·S − 2P + D(K − 1) + 1 + output_padding = {back - b.remainder} + output_padding; "
+                f"output_padding = {b.remainder} restores W = {back}. Every W from {back - b.remainder} to "
+                f"{back - b.remainder + stride - 1} shrinks to the same O, so the inverse needs that hint.")
+    edge = [i for i in b.unread_input if i >= b.padded - b.remainder]
+    between = [i for i in b.unread_input if i not in edge]
+    if between:
+        st.info(f"The windows skip cells: {len(between)} input row(s) and column(s) lie between taps and are never "
+                "read" + (f" — the stride S = {stride} is longer than the kernel's span D(K − 1) + 1 = {b.span}"
+                          if b.gaps else " — the dilation leaves holes that no other window fills")
+                + ". Their values cannot affect the output at all.", icon=":material/grid_off:")
     if b.remainder:
         st.info(f"The stride does not divide evenly: {b.numerator} mod {stride} = {b.remainder}, so the last "
-                f"{b.remainder} row(s) and column(s) of the padded input are never under any window and the "
-                f"formula rounds down. Frameworks silently drop them.", icon=":material/content_cut:")
+                f"{b.remainder} row(s) and column(s) of the padded input are under no window and the formula rounds "
+                "down. " + (f"{len(edge)} of them are real input, which frameworks silently drop." if edge else
+                            "All of them are padding, so no input is lost."), icon=":material/content_cut:")
+    reproduce("cnn_calculator", f"""
+        import torch
+
+        conv = torch.nn.Conv2d(1, 1, kernel_size={kernel}, stride={stride}, padding={padding}, dilation={dilation})
+        out = conv(torch.zeros(1, 1, {size}, {size})).shape[-1]
+        print(f"output size: {{out}}")
+        up = torch.nn.ConvTranspose2d(1, 1, kernel_size={kernel}, stride={stride}, padding={padding}, dilation={dilation},
+                                      output_padding={b.remainder})
+        print(f"transposed back: {{up(torch.zeros(1, 1, out, out)).shape[-1]}}")
+        """, {"output size": str(b.output), "transposed back": str(back)}, needs="torch")
     return b
 
 
@@ -105,12 +131,15 @@ def stack():
         width = controls.integer("Input width W", "cnn_in_w", 1, 1024)
     with right:
         st.caption("Edit any cell, or add and delete rows. Types: conv, maxpool, avgpool.")
+        rows = pd.DataFrame(PRESETS[PRESET_IDS[preset]][1]).reindex(columns=LAYER_COLUMNS)
+        rows["bias"] = rows["bias"].astype(object).where(rows["bias"].notna(), True).astype(bool)
         table = st.data_editor(
-            pd.DataFrame(PRESETS[PRESET_IDS[preset]][1]).reindex(columns=LAYER_COLUMNS),
+            rows,
             key=f"cnn_layers_{preset}", num_rows="dynamic", hide_index=True, width="stretch",
             column_config={"type": st.column_config.SelectboxColumn("type", options=["conv", "maxpool", "avgpool"], required=True),
+                           "bias": st.column_config.CheckboxColumn("bias", help="conv layers: add one bias per output channel"),
                            **{c: st.column_config.NumberColumn(c, min_value=0 if c == "padding" else 1, max_value=4096, step=1)
-                              for c in LAYER_COLUMNS[1:]}})
+                              for c in LAYER_COLUMNS[1:-1]}})
     layers = [{k: v for k, v in row.items() if not (isinstance(v, float) and np.isnan(v)) and v is not None}
               for row in table.to_dict("records")]
     try:
@@ -119,9 +148,11 @@ def stack():
         st.error(f"This stack does not work: {error}", icon=":material/block:")
         return None
     rows = [{"layer": s.label, "input (C, H, W)": str(s.in_shape), "output (C, H, W)": str(s.out_shape),
-             "parameters": f"{s.params:,}", "receptive field": f"{s.receptive_field}×{s.receptive_field}",
-             "note": "stride drops edge cells" if s.uneven else ""} for s in shapes]
+             "parameters": f"{s.params:,}", "multiply–adds": f"{s.macs:,}",
+             "receptive field": f"{s.receptive_field}×{s.receptive_field}", "note": layer_note(s)} for s in shapes]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(f"**{PRESET_IDS[preset]} vs the paper:** {PRESET_NOTES[PRESET_IDS[preset]]} Parameters: "
+               "C_out·(C_in/g·K² + 1); multiply–adds: H_out·W_out·C_out·(C_in/g)·K² (bias not counted, pooling 0).")
     if shapes:
         fig = figure("Feature-map side length and channels through the stack", height=340)
         labels = ["input"] + [s.label for s in shapes]
@@ -132,8 +163,53 @@ def stack():
                                                                     rangemode="tozero"))
         show(fig, "cnn_stack_chart")
         metric_row({"total parameters": f"{sum(s.params for s in shapes):,}",
+                    "total multiply–adds": f"{sum(s.macs for s in shapes):,}",
                     "final receptive field": f"{shapes[-1].receptive_field} px"})
+        stack_snippet((channels, height, width), layers, shapes)
     return channels
+
+
+def layer_note(s):
+    if s.unread:
+        return f"{s.unread} input row(s)/column(s) never read"
+    if s.uneven:
+        return "floor: the leftover cells are padding"
+    return ""
+
+
+def torch_layer_code(layer, shape) -> str:
+    kind, kernel = layer["type"], int(layer["kernel"])
+    stride, padding = int(layer.get("stride") or (1 if kind == "conv" else kernel)), int(layer.get("padding", 0))
+    if kind == "conv":
+        return (f"nn.Conv2d({shape.in_shape[0]}, {shape.out_shape[0]}, {kernel}, stride={stride}, padding={padding}, "
+                f"dilation={int(layer.get('dilation', 1))}, groups={shape.groups}, bias={bool(layer.get('bias', True))}, "
+                "device='meta')")
+    cls = "nn.MaxPool2d" if kind == "maxpool" else "nn.AvgPool2d"
+    return f"{cls}({kernel}, stride={stride}, padding={padding})"
+
+
+def stack_snippet(input_shape, layers, shapes):
+    listing = ",\n            ".join(torch_layer_code(layer, s) for layer, s in zip(layers, shapes))
+    code = f"""
+        import torch
+        from torch import nn
+
+        layers = [
+            {listing},
+        ]
+        x = torch.zeros(1, *{tuple(input_shape)}, device="meta")  # shapes only, no arithmetic
+        for i, layer in enumerate(layers, 1):
+            x = layer(x)
+            print(f"layer {{i}} output: {{tuple(x.shape[1:])}}")
+            print(f"layer {{i}} parameters: {{sum(p.numel() for p in layer.parameters()):,}}")
+        print(f"total parameters: {{sum(p.numel() for layer in layers for p in layer.parameters()):,}}")
+        """
+    prints = {}
+    for i, s in enumerate(shapes, 1):
+        prints[f"layer {i} output"] = str(s.out_shape)
+        prints[f"layer {i} parameters"] = f"{s.params:,}"
+    prints["total parameters"] = f"{sum(s.params for s in shapes):,}"
+    reproduce("cnn_stack", code, prints, needs="torch")  # a second name: two identical download buttons would clash
 
 
 def calculator_section():
@@ -152,12 +228,20 @@ def stack_section():
     channels = stack()
     if not channels:
         return []
-    two = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 3, "out_channels": channels, "padding": 1}] * 2)
+    ratio = controls.log_slider("Middle channels of the 3×3 pair (× C)", "cnn_mid", MID_OPTIONS, 1.0,
+                                help="VGG keeps the width: C → C → C. A wider middle layer costs more parameters.")
+    middle = max(1, int(round(ratio * channels)))
+    two = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 3, "out_channels": middle, "padding": 1},
+                                            {"type": "conv", "kernel": 3, "out_channels": channels, "padding": 1}])
     one = stack_shapes((channels, 32, 32), [{"type": "conv", "kernel": 5, "out_channels": channels, "padding": 2}])
     p2, p1 = sum(s.params for s in two), one[0].params
     return [Claim("Two stacked 3×3 convolutions see as much as one 5×5 with fewer parameters (VGG's idea).",
-                  f"with C = {channels}: receptive fields {two[-1].receptive_field} vs {one[0].receptive_field}; "
-                  f"parameters {p2:,} vs {p1:,}", two[-1].receptive_field == one[0].receptive_field and p2 < p1)]
+                  f"C = {channels} → {middle} → {channels}: receptive fields {two[-1].receptive_field} vs "
+                  f"{one[0].receptive_field}; parameters {p2:,} vs {p1:,}. Seeing as much is not being as expressive: "
+                  f"without the ReLU between them the pair is one 5×5 filter that must factor through {middle} "
+                  f"channels ({18 * channels * middle:,} weights against {25 * channels * channels:,}), so it cannot "
+                  "express every 5×5 filter; VGG's gain includes the extra non-linearity",
+                  two[-1].receptive_field == one[0].receptive_field and p2 < p1)]
 
 
 # Two fragments: the calculator's sliders never rerun the layer table, and editing the table never

@@ -3,34 +3,57 @@ import warnings
 
 import numpy as np
 import streamlit as st
+from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
 
 from engine import clustering
 from engine.datasets import clustering_2d
-from ui.page import Claim, live_part, metric_row, topic_page
+from ui import controls
+from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_dots, add_polylines, mark_point
-from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
+from ui.snippet import reproduce
+from ui.steps import (add_play, cluster_data_code, cluster_data_controls, cluster_marker, frame, frame_indices,
+                      label_colors, step_slider)
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
-             "E": "E-step: each point's responsibilities recomputed (faded points are shared between components)",
-             "M": "M-step: weights, means and covariances re-estimated from the responsibilities (ellipses move)"}
+             "E": "E-step: each point's responsibilities recomputed (faded points are shared between components); "
+                  "log L unchanged, the lower bound rises to touch it",
+             "M": "M-step: weights, means and covariances re-estimated from the responsibilities (ellipses move); "
+                  "the bound rises, and log L with it"}
+
+
+N = 300
+RESTARTS = 10
+BIC_KS = list(range(1, 9))
+REG_OPTIONS = [1e-6, 1e-4, 1e-2, 0.1, 0.3, 1.0]
+TYPE_TEXT = {"full": "full: own ellipse each", "diag": "diagonal: axis-aligned",
+             "spherical": "spherical: circles", "tied": "tied: one shared ellipse"}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(dataset, k_true, k, seed):
-    X, truth = clustering_2d(dataset, 300, k_true, random_state=seed)
-    steps = clustering.gmm_em_steps(X, k, max_iter=100, random_state=seed)
-    kmeans_labels = clustering.kmeans_steps(X, k, random_state=seed)[-1].labels
+def run(dataset, k_true, k, seed, reg_covar=clustering.REG_COVAR):
+    X, truth = clustering_2d(dataset, N, k_true, random_state=seed)
+    steps = clustering.gmm_em_steps(X, k, max_iter=100, random_state=seed, reg_covar=reg_covar)
+    last = steps[-1]
+    em_labels = clustering.gmm_predict(X, last.weights, last.means, last.covariances)
     init = clustering.gmm_initial(X, k, random_state=seed)
-    iterations = steps[-1].iteration
-    with warnings.catch_warnings():
+    # One thread: OpenMP threads fighting over a shared server's cores made scikit-learn ~40× slower here.
+    with warnings.catch_warnings(), threadpool_limits(1):
+        kmeans_labels = KMeans(k, n_init=RESTARTS, random_state=seed).fit(X).labels_  # K-means at its best
         warnings.simplefilter("ignore", ConvergenceWarning)
         reference = GaussianMixture(k, weights_init=init[0], means_init=init[1], precisions_init=np.linalg.inv(init[2]),
-                                    max_iter=iterations, tol=0, reg_covar=clustering.REG_COVAR).fit(X)
-    return X, truth, steps, kmeans_labels, float(np.abs(reference.means_ - steps[-1].means).max())
+                                    max_iter=last.iteration, tol=0, reg_covar=reg_covar).fit(X)
+    return X, truth, steps, kmeans_labels, em_labels, float(reference.score(X))
+
+
+@st.cache_data(max_entries=16, show_spinner="Fitting mixtures of every covariance type for k = 1…8 (BIC)…")
+def bic_table(dataset, k_true, seed, reg_covar):
+    X, _ = clustering_2d(dataset, N, k_true, random_state=seed)
+    return clustering.bic_over_k(X, BIC_KS, random_state=seed, reg_covar=reg_covar)
 
 
 def draw_step(fig, X, step):
@@ -61,8 +84,8 @@ def title(step, index):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animation_frames(dataset, k_true, k, seed):
-    X, _, steps, _, _ = run(dataset, k_true, k, seed)
+def animation_frames(dataset, k_true, k, seed, reg_covar=clustering.REG_COVAR):
+    X, _, steps, *_ = run(dataset, k_true, k, seed, reg_covar)
     return [frame(str(i), draw_step(figure(title(steps[i], i)), X, steps[i])) for i in frame_indices(len(steps))]
 
 
@@ -76,11 +99,37 @@ def em_figure(X, steps, index, frames):
 
 
 def likelihood_figure(steps, index):
-    fig = figure("Mean log-likelihood per sample", height=300)
-    fig.add_trace(dict(type="scatter", x=np.arange(len(steps)), y=[s.log_likelihood for s in steps], mode="lines+markers",
-                       line=dict(color=PALETTE[0], width=3), showlegend=False))
+    """log L and its lower bound after every half-step: the E-steps close the gap, the M-steps lift both."""
+    fig = figure("log L and its lower bound (ELBO), per sample", height=320, legend=dict(y=-0.3))
+    x = np.arange(len(steps))
+    fig.add_trace(dict(type="scatter", x=x, y=[s.log_likelihood for s in steps], mode="lines+markers", name="log L",
+                       line=dict(color=PALETTE[0], width=3), marker=dict(size=5)))
+    fig.add_trace(dict(type="scatter", x=x, y=[s.lower_bound for s in steps], mode="lines+markers",
+                       name="lower bound (ELBO)", line=dict(color=PALETTE[1], width=2, dash="dot"),
+                       marker=dict(size=7, symbol=["circle" if s.kind == "E" else "diamond" for s in steps])))
     mark_x(fig, index, f"step {index}")
-    fig.update_xaxes(title="step")
+    fig.update_xaxes(title="half-step")
+    return fig
+
+
+COLLAPSE_VARIANCES = np.logspace(1, -12, 66)
+
+
+def collapse_figure(X, last, reg_covar):
+    """log L if one extra component of weight 1/n sat on a single point with variance s²: it grows without
+    bound as s² → 0, so the maximum-likelihood mixture does not exist; reg_covar puts a floor under s²."""
+    curve = clustering.collapse_curve(X, last.weights, last.means, last.covariances, COLLAPSE_VARIANCES)
+    fig = figure("Collapse: one component shrinks onto one point", height=320)
+    exponents = np.log10(COLLAPSE_VARIANCES)
+    fig.add_trace(dict(type="scatter", x=exponents, y=curve, mode="lines", name="log L with the spike",
+                       line=dict(color=PALETTE[3], width=3), showlegend=False))
+    fig.add_trace(dict(type="scatter", x=[exponents[0], exponents[-1]], y=[last.log_likelihood] * 2, mode="lines",
+                       line=dict(color=PALETTE[0], dash="dot", width=2), name="EM's fit", showlegend=False))
+    fig.add_shape(type="rect", x0=np.log10(reg_covar), x1=exponents[-1] - 0.5, y0=0, y1=1, yref="paper",
+                  fillcolor="#9CA3AF", opacity=0.25, line=dict(width=0), layer="below")
+    mark_x(fig, np.log10(reg_covar), "reg_covar")
+    fig.update_xaxes(title="log₁₀ s² (variance of the collapsing component)", range=[1.5, -12.5])
+    fig.update_yaxes(title="mean log L")
     return fig
 
 
@@ -96,7 +145,7 @@ def comparison_figure(X, labels, name, score):
 @live_part
 def stepper(step_box, figure_box, likelihood_box, settings):
     """The step slider and what it moves: points, ellipses and the log-likelihood marker."""
-    X, _, steps, _, _ = run(*settings)
+    X, _, steps, *_ = run(*settings)
     with step_box:
         index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with figure_box:
@@ -105,38 +154,99 @@ def stepper(step_box, figure_box, likelihood_box, settings):
         show(likelihood_figure(steps, index), "em_loglik")
 
 
+def bic_figure(bic, k):
+    fig = figure("BIC over k for each covariance type (lower is better)", height=340)
+    for j, (kind, values) in enumerate(bic.items()):
+        fig.add_trace(dict(type="scatter", x=BIC_KS, y=values, mode="lines+markers", name=TYPE_TEXT[kind],
+                           line=dict(color=PALETTE[j], width=2)))
+    mark_x(fig, k, f"k = {k}")
+    fig.update_xaxes(title="k", dtick=1)
+    return fig
+
+
+def literal(array) -> str:
+    """A numpy array as Python source that rebuilds it exactly."""
+    return "np.array([" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in array) + "])"
+
+
+def snippet(settings, X, steps, em_score):
+    dataset, k_true, k, seed, reg_covar = settings
+    means = steps[0].means
+    code = cluster_data_code(dataset, N, k_true, seed) + f"""
+        from sklearn.metrics import adjusted_rand_score
+        from sklearn.mixture import GaussianMixture
+
+        # The page's start: equal weights, its k-means++ means, the data's covariance for every component
+        means = {literal(means)}
+        covariance = np.cov(X.T, bias=True) + 1e-6 * np.eye(2)
+        gm = GaussianMixture(n_components={k}, weights_init=np.full({k}, 1 / {k}), means_init=means,
+                             precisions_init=np.repeat(np.linalg.inv(covariance)[None], {k}, axis=0),
+                             max_iter={steps[-1].iteration}, tol=0, reg_covar={reg_covar!r}).fit(X)
+        print(f"mean log-likelihood: {{gm.score(X):.4f}}")
+        print(f"ARI vs truth: {{adjusted_rand_score(truth, gm.predict(X)):.3f}}")
+        """
+    reproduce("gmm_em", code, {"mean log-likelihood": f"{steps[-1].log_likelihood:.4f}",
+                               "ARI vs truth": f"{em_score:.3f}"})
+
+
 def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
         dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
-    X, truth, steps, kmeans_labels, sklearn_gap = run(dataset, k_true, k, seed)
+        reg_covar = controls.log_slider("reg_covar (added to every variance)", "em_reg", REG_OPTIONS, REG_OPTIONS[0],
+                                        help="scikit-learn's default is 1e-6. It keeps any component from collapsing "
+                                             "onto one point; large values make every ellipse fatter.")
+    settings = (dataset, k_true, k, seed, float(reg_covar))
+    X, truth, steps, kmeans_labels, em_labels, sklearn_score = run(*settings)
+    last = steps[-1]
     with chart_col:  # what does not change with the step stays out of the step's fragment
-        metric_row({"iterations to converge": f"{steps[-1].iteration}",
-                    "final mean log-likelihood": f"{steps[-1].log_likelihood:.3f}"})
+        metric_row({"iterations to converge": f"{last.iteration}",
+                    "final mean log-likelihood": f"{last.log_likelihood:.3f}",
+                    "free parameters (full)": f"{clustering.mixture_n_parameters(k, 2, 'full')}"},
+                   help={"free parameters (full)": "weights k − 1, means 2k, covariances 3k in two dimensions"})
         figure_box = st.container()
-    st.subheader("Likelihood, and K-means vs the mixture on the same data")
-    likelihood_col, kmeans_col, mixture_col = st.columns(3)
-    stepper(step_box, figure_box, likelihood_col, (dataset, k_true, k, seed))
-    em_labels = steps[-1].responsibilities.argmax(axis=1)
+    likelihood_col, collapse_col = st.columns(2)
+    stepper(step_box, figure_box, likelihood_col, settings)
+    with collapse_col:
+        show(collapse_figure(X, last, settings[4]), "em_collapse")
+    st.markdown("### K-means vs the mixture on the same data")
+    kmeans_col, mixture_col = st.columns(2)
     km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
     with kmeans_col:
-        show(comparison_figure(X, kmeans_labels, "K-means", km_score), "em_vs_kmeans")
+        show(comparison_figure(X, kmeans_labels, f"K-means, best of {RESTARTS}", km_score), "em_vs_kmeans")
     with mixture_col:
         show(comparison_figure(X, em_labels, "Mixture (EM)", em_score), "em_vs_gmm")
+    bic = bic_table(dataset, k_true, seed, settings[4])
+    best_type, best_k = min(((t, BIC_KS[int(np.argmin(v))]) for t, v in bic.items()), key=lambda tk: bic[tk[0]][tk[1] - 1])
+    bic_col, text_col = st.columns([2, 1], gap="large")
+    with bic_col:
+        show(bic_figure(bic, k), "em_bic")
+    with text_col:
+        st.markdown("### Choosing k and the covariance type\n\nFree parameters in 2-D: full 6k − 1, diagonal 5k − 1, "
+                    f"spherical 4k − 1, tied 3k + 2 (at k = {k}: "
+                    + ", ".join(f"{t} {clustering.mixture_n_parameters(k, 2, t)}" for t in bic)
+                    + "). The likelihood always rewards more parameters; BIC = −2 log L + p ln n charges for each. "
+                    f"Here it prefers **{best_type}** with **k = {best_k}**.")
+    snippet(settings, X, steps, em_score)
 
     log_likelihoods = np.array([s.log_likelihood for s in steps])
     return [
-        Claim("EM never decreases the likelihood: each E-step and M-step can only raise it or leave it.",
-              f"smallest change between steps: {np.diff(log_likelihoods).min(initial=0.0):+.2e} "
-              f"over {len(steps) - 1} steps", bool(np.all(np.diff(log_likelihoods) >= -1e-9))),
-        Claim("Where K-means fails — elongated or unequal clusters — a full-covariance mixture succeeds.",
-              f"adjusted Rand index against the true groups: K-means {km_score:.2f}, mixture {em_score:.2f}"
-              + (" (round clusters: both do well, try stretched clusters)" if dataset == "blobs" else ""),
+        Identity("EM never decreases the log-likelihood.",
+                 f"half-steps (of {len(steps) - 1}) where log L fell", f"{int(np.sum(np.diff(log_likelihoods) < -1e-9))}",
+                 "an E-step changes no parameter (log L stays) and lifts the lower bound until it touches log L; "
+                 "an M-step raises the bound, and log L can never be below its bound."),
+        Claim("A full-covariance mixture recovers the true groups better than K-means does, as it should on "
+              "elongated or unequal clusters.",
+              f"adjusted Rand index against the true groups: K-means (best of {RESTARTS} restarts) {km_score:.2f}, "
+              f"mixture {em_score:.2f}" + (" (round clusters: both do well, try stretched clusters)"
+                                           if dataset == "blobs" else ""),
               em_score > km_score + 0.05),
-        Claim("These hand-written steps are the EM algorithm: scikit-learn's GaussianMixture from the same start "
-              "and for the same number of iterations lands on the same means.",
-              f"largest difference in any mean coordinate: {sklearn_gap:.1e}", sklearn_gap < 1e-6),
+        Identity("These hand-written steps are the EM algorithm: scikit-learn's GaussianMixture from the same start, "
+                 "for the same number of iterations, reaches the same likelihood.",
+                 f"mean log-likelihood here {last.log_likelihood:.6f}", f"scikit-learn {sklearn_score:.6f}",
+                 "the same start, E-step and M-step (reg_covar included); tests/engine/test_clustering.py checks "
+                 "weights, means and covariances."),
     ]
 
 

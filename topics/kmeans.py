@@ -2,32 +2,53 @@
 import numpy as np
 import streamlit as st
 from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
 
 from engine import clustering
 from engine.datasets import clustering_2d
 from ui import controls
-from ui.page import Claim, live_part, metric_row, topic_page
+from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_dots, add_polylines, mark_point
-from ui.steps import add_play, cluster_data_controls, frame, frame_indices, label_colors, step_slider
+from ui.snippet import reproduce
+from ui.steps import (add_play, cluster_data_code, cluster_data_controls, frame, frame_indices, label_colors,
+                      step_slider)
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
 
 INIT_LABELS = {"k-means++": "k-means++", "random": "random points", "bad": "bad (all in one cluster)"}
 ELBOW_KS = list(range(1, 11))
+N = 300
+RESTARTS = 10
+STRETCH = 10.0  # the "other units" toggle multiplies x₁ by this before clustering
+
+
+def outlier_point(X):
+    """One far point: 8 units right of the data, at its mean height."""
+    return np.array([X[:, 0].max() + 8.0, X[:, 1].mean()])
+
+
+def data(dataset, k_true, seed, stretch, outlier):
+    """The points as drawn (x₁ in the original units, the outlier appended) and as clustered (x₁ × STRETCH)."""
+    X, _ = clustering_2d(dataset, N, k_true, random_state=seed)
+    if outlier:
+        X = np.r_[X, outlier_point(X)[None]]
+    return X, X * [STRETCH, 1.0] if stretch else X
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(dataset, k_true, k, init, seed):
-    X, truth = clustering_2d(dataset, 300, k_true, random_state=seed)
-    steps = clustering.kmeans_steps(X, k, init=init, random_state=seed)
-    reference = KMeans(k, init=steps[0].centers, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X)
-    restarts = KMeans(k, n_init=10, random_state=seed).fit(X).inertia_
-    return X, steps, float(reference.inertia_), float(restarts)
+def run(dataset, k_true, k, init, seed, stretch=False, outlier=False):
+    X, fitted = data(dataset, k_true, seed, stretch, outlier)
+    steps = clustering.kmeans_steps(fitted, k, init=init, random_state=seed)
+    with threadpool_limits(1):  # OpenMP threads fighting over a shared server's cores made these ~40× slower
+        reference = KMeans(k, init=steps[0].centers, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(fitted)
+        restarts = KMeans(k, n_init=RESTARTS, random_state=seed).fit(fitted).inertia_
+    return X, steps, reference, float(restarts)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def elbow_curve(dataset, k_true, seed):
-    X, _ = clustering_2d(dataset, 300, k_true, random_state=seed)
-    return clustering.elbow(X, ELBOW_KS, random_state=seed)
+def elbow_curve(dataset, k_true, seed, stretch=False, outlier=False):
+    _, fitted = data(dataset, k_true, seed, stretch, outlier)
+    return clustering.elbow(fitted, ELBOW_KS, random_state=seed)
 
 
 def describe(step, previous):
@@ -41,14 +62,17 @@ def describe(step, previous):
             else "assign: no point changed cluster — converged")
 
 
-def draw_step(fig, X, steps, index):
+def draw_step(fig, X, steps, index, scale=1.0):
     """Step ``index`` on ``fig``, all of it layout (ui.shapes), so every step redraws fast: the points coloured
-    by cluster, the centres and the dotted path each just moved along."""
-    step, previous = steps[index], steps[max(index - 1, 0)].centers
+    by cluster, the centres and the dotted path each just moved along. ``scale`` divides x₁ of the centres
+    (clustered in stretched units, drawn in the original ones)."""
+    to_screen = np.array([scale, 1.0])
+    step, previous = steps[index], steps[max(index - 1, 0)].centers / to_screen
     add_dots(fig, X[:, 0], X[:, 1], label_colors(step.labels))
-    add_polylines(fig, [(np.array([a[0], b[0]]), np.array([a[1], b[1]])) for a, b in zip(previous, step.centers)],
+    centers = step.centers / to_screen
+    add_polylines(fig, [(np.array([a[0], b[0]]), np.array([a[1], b[1]])) for a, b in zip(previous, centers)],
                   "centre moved", line=dict(color="#111827", width=2, dash="dot"), showlegend=False)
-    for j, (color, (x, y)) in enumerate(zip(label_colors(np.arange(len(step.centers))), step.centers)):
+    for j, (color, (x, y)) in enumerate(zip(label_colors(np.arange(len(centers))), centers)):
         mark_point(fig, x, y, "centres", size=9, color=color, width=4, outline="#111827", showlegend=j == 0)
     return fig
 
@@ -58,13 +82,14 @@ def step_title(steps, index):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animation_frames(dataset, k_true, k, init, seed):
-    X, steps, _, _ = run(dataset, k_true, k, init, seed)
-    return [frame(str(i), draw_step(figure(step_title(steps, i)), X, steps, i)) for i in frame_indices(len(steps))]
+def animation_frames(dataset, k_true, k, init, seed, stretch=False, outlier=False):
+    X, steps, _, _ = run(dataset, k_true, k, init, seed, stretch, outlier)
+    scale = STRETCH if stretch else 1.0
+    return [frame(str(i), draw_step(figure(step_title(steps, i)), X, steps, i, scale)) for i in frame_indices(len(steps))]
 
 
-def steps_figure(X, steps, index, frames):
-    fig = draw_step(figure(step_title(steps, index), height=540), X, steps, index)
+def steps_figure(X, steps, index, frames, scale=1.0):
+    fig = draw_step(figure(step_title(steps, index), height=540), X, steps, index, scale)
     pad = 0.6
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
@@ -101,9 +126,32 @@ def stepper(step_box, figure_box, inertia_box, settings):
         index = step_slider("km", [f"{describe(s, steps[max(i - 1, 0)])}; inertia now {s.inertia:.1f}"
                                    for i, s in enumerate(steps)])
     with figure_box:
-        show(steps_figure(X, steps, index, animation_frames(*settings)), "km_steps")
+        show(steps_figure(X, steps, index, animation_frames(*settings), STRETCH if settings[5] else 1.0), "km_steps")
     with inertia_box:
         show(inertia_figure(steps, index), "km_inertia")
+
+
+def literal(array) -> str:
+    """A numpy array as Python source that rebuilds it exactly (repr of each float)."""
+    return "np.array([" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in array) + "])"
+
+
+def snippet(settings, steps):
+    dataset, k_true, k, init, seed, stretch, outlier = settings
+    last = steps[-1]
+    code = cluster_data_code(dataset, N, k_true, seed) + "\n        from sklearn.cluster import KMeans\n"
+    if outlier:
+        code += "        X = np.r_[X, [[X[:, 0].max() + 8.0, X[:, 1].mean()]]]  # one far point\n"
+    if stretch:
+        code += f"        X = X * [{STRETCH}, 1.0]  # x1 in units {STRETCH:g} times smaller, not rescaled\n"
+    code += f"""
+        start = {literal(steps[0].centers)}  # the page's starting centres ({INIT_LABELS[init]})
+        km = KMeans(n_clusters={k}, init=start, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X)
+        print(f"final inertia: {{km.inertia_:.4f}}")
+        print(f"iterations (n_iter_): {{km.n_iter_}}")  # counts the last pass, which changes nothing
+        """
+    reproduce("kmeans", code, {"final inertia": f"{last.inertia:.4f}",
+                               "iterations (n_iter_)": f"{last.iteration + 1}"})
 
 
 def play():
@@ -112,29 +160,71 @@ def play():
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
         dataset, k_true, k, seed = cluster_data_controls("km")
         init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
-    X, steps, sklearn_inertia, best_inertia = run(dataset, k_true, k, init, seed)
+        stretch = controls.toggle(f"x₁ × {STRETCH:g}, not rescaled", "km_stretch",
+                                  help="K-means on x₁·10 and x₂; the chart still draws x₁ in the original units.")
+        outlier = controls.toggle("Add one far outlier", "km_outlier")
+    settings = (dataset, k_true, k, init, seed, stretch, outlier)
+    X, steps, reference, best_inertia = run(*settings)
     with chart_col:  # what does not change with the step stays out of the step's fragment
         metric_row({"final inertia": f"{steps[-1].inertia:.1f}", "iterations to converge": f"{steps[-1].iteration}",
-                    "best of 10 restarts": f"{best_inertia:.1f}"})
+                    f"best of {RESTARTS} restarts": f"{best_inertia:.1f}"})
         figure_box = st.container()
     inertia_col, elbow_col = st.columns(2)
-    stepper(step_box, figure_box, inertia_col, (dataset, k_true, k, init, seed))
+    stepper(step_box, figure_box, inertia_col, settings)
     with elbow_col:
-        show(elbow_figure(elbow_curve(dataset, k_true, seed), k), "km_elbow")
+        show(elbow_figure(elbow_curve(dataset, k_true, seed, stretch, outlier), k), "km_elbow")
+    if text := side_notes(settings, X, steps, best_inertia):
+        st.markdown(text)
+    snippet(settings, steps)
 
     inertias = np.array([s.inertia for s in steps])
     final = steps[-1].inertia
+    beaten = final > best_inertia * (1 + 1e-6)
     return [
-        Claim("Every assign and every update step can only lower the inertia, so K-means always converges.",
-              f"largest change between consecutive steps: {np.diff(inertias).max(initial=0.0):+.3g} "
-              f"over {len(steps) - 1} steps", bool(np.all(np.diff(inertias) <= 1e-9))),
+        Identity("The inertia never rises under Lloyd's steps: each assign and each update can only lower it or "
+                 "leave it, so K-means always stops.",
+                 f"half-steps (of {len(steps) - 1}) where the inertia rose", f"{int(np.sum(np.diff(inertias) > 1e-9))}",
+                 "assigning each point to its nearest centre, and moving each centre to its points' mean, each "
+                 "minimise the inertia over what they change; there are finitely many assignments."),
         Claim("K-means finds the best clustering.",
-              f"this start ends at inertia {final:.1f}; the best of 10 k-means++ restarts reaches {best_inertia:.1f}",
-              final <= best_inertia * (1 + 1e-6)),
-        Claim("These hand-written steps are Lloyd's algorithm: scikit-learn's KMeans from the same start agrees.",
-              f"final inertia here {final:.4f}; scikit-learn {sklearn_inertia:.4f}",
-              abs(final - sklearn_inertia) <= 1e-6 * max(1.0, final)),
+              f"this start ends at inertia {final:.1f}; the best of {RESTARTS} k-means++ restarts reaches "
+              f"{best_inertia:.1f}" + (" — a better clustering exists, so this run stopped in a local minimum"
+                                       if beaten else f" — {RESTARTS} restarts found nothing better: not refuted, "
+                                                      "though not proven either"),
+              not beaten),
+        Identity("These hand-written steps are Lloyd's algorithm: scikit-learn's KMeans(algorithm=\"lloyd\") from "
+                 "the same start ends at the same inertia.",
+                 f"final inertia here {final:.4f}", f"scikit-learn {reference.inertia_:.4f}",
+                 "the same start, the same two half-steps, and an empty cluster moved to the farthest point as "
+                 "scikit-learn does; tests/engine/test_clustering.py checks the centres in every state."),
     ]
+
+
+def side_notes(settings, X, steps, best_inertia):
+    """What the toggles and the start do, measured: units, the outlier's pull, k-means++'s guarantee."""
+    dataset, k_true, k, init, seed, stretch, outlier = settings
+    lines = []
+    if stretch:
+        plain = run(dataset, k_true, k, init, seed, False, outlier)[1][-1].labels
+        agreement = adjusted_rand_score(plain, steps[-1].labels)
+        lines.append(f"**Units matter.** With x₁ ×{STRETCH:g}, distance is almost all x₁. Agreement (ARI) between the "
+                     f"clusters found in these units and in the original ones, from the same kind of start: "
+                     f"{agreement:.2f}" + (" — the units changed the clustering. Standardise the features first."
+                                          if agreement < 0.95 else " — this split happens to survive; try round blobs "
+                                                                   "with k = 3."))
+    if outlier:
+        labels = steps[-1].labels
+        members = labels == labels[-1]
+        pull = float(np.linalg.norm(X[-1] - X[:-1][members[:-1]].mean(axis=0)) / members.sum()) if members.sum() > 1 else 0.0
+        lines.append(f"**An outlier drags a mean.** The far point joins a cluster of {int(members.sum())} point(s)"
+                     + (f" and pulls its centre {pull:.2f} units towards itself: the mean is not robust."
+                        if members.sum() > 1 else ": a whole centre is spent on one point."))
+    if init == "k-means++":
+        bound = 8 * (np.log(k) + 2)
+        lines.append(f"**k-means++ guarantee.** Its start alone has inertia {steps[0].inertia:.1f}, "
+                     f"{steps[0].inertia / best_inertia:.2f}× the best found; in expectation it is within "
+                     f"8(ln k + 2) = {bound:.1f}× the optimum, an O(log k) factor (Arthur & Vassilvitskii, 2007).")
+    return "\n\n".join(lines) if lines else ""
 
 
 topic_page("kmeans", play)

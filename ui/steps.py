@@ -79,3 +79,31 @@ def add_play(fig: Figure, frames: list[dict], start_step: int, duration_ms: int 
     fig.update_layout(margin=dict(b=110))
     fig.frames = frames
     return fig
+
+
+def cluster_data_code(dataset: str, n: int, k_true: int, seed: int) -> str:
+    """Numpy code that builds ``engine.datasets.clustering_2d(dataset, n, k_true, seed)``'s X, for the
+    "Reproduce in Python" scripts of the clustering pages (which may not import ``engine``)."""
+    return f'''
+        import numpy as np
+
+        # The page's data set ({DATASET_LABELS[dataset]}), generated exactly as the page does
+        rng = np.random.default_rng({seed})
+        n, k_true = {n}, {k_true}
+        angles = np.linspace(0, 2 * np.pi, k_true, endpoint=False) + rng.uniform(0, 2 * np.pi)
+        centers = np.c_[np.cos(angles), np.sin(angles)] * (3.0 + 0.3 * k_true)
+        weights = np.r_[6.0, np.ones(k_true - 1)] if {dataset == "uneven"} else np.ones(k_true)
+        sizes = rng.multinomial(n - 5 * k_true, weights / weights.sum()) + 5
+        stds = np.r_[1.1, np.full(k_true - 1, 0.35)] if {dataset == "uneven"} else np.full(k_true, 0.6)
+        X = np.concatenate([rng.normal(c, s, size=(m, 2)) for c, s, m in zip(centers, stds, sizes)])
+        truth = np.repeat(np.arange(k_true), sizes)
+        if {dataset == "stretched"}:  # long parallel bars, 30 degrees off the axes
+            t = np.pi / 6
+            rotation = np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])
+            offsets = (np.arange(k_true) - (k_true - 1) / 2) * 1.8
+            bar_centers = np.c_[np.zeros(k_true), offsets] @ rotation
+            X = np.concatenate([(rng.normal(0, 1, size=(m, 2)) * [2.5, 0.25]) @ rotation + c
+                                for c, m in zip(bar_centers, sizes)])
+        order = rng.permutation(n)
+        X, truth = X[order], truth[order]
+        '''

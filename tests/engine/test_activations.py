@@ -87,3 +87,71 @@ def test_chain_gradients_validates():
         chain_gradients("relu", 0)
     with pytest.raises(ValueError, match="activation"):
         chain_gradients("step", 3)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_saturation_input_is_where_the_autograd_derivative_crosses_the_threshold(name):
+    from engine.activations import saturation_input
+    for threshold in (0.05, 0.1, 0.2):
+        z = torch.tensor([saturation_input(name, threshold)], dtype=torch.float64, requires_grad=True)
+        (grad,) = torch.autograd.grad(TORCH[name](z).sum(), z)
+        assert float(grad) == pytest.approx(threshold, rel=1e-10)
+        x = np.array([-1.001, -0.999, 0.999, 1.001]) * z.item()
+        assert saturation_mask(name, x, threshold).tolist() == [True, False, False, True]
+    assert saturation_input("sigmoid", 0.05) == pytest.approx(2.887, abs=1e-3)  # the zones start near ±2.9, not 0
+    with pytest.raises(ValueError, match="threshold"):
+        saturation_input(name, 0.0)
+    with pytest.raises(ValueError, match="activation"):
+        saturation_input("relu")
+
+
+def test_sigmoid_chain_never_beats_the_bound_and_can_beat_a_quarter_per_layer():
+    """|∂h_n/∂h_0| ≤ (|w|/4)^n always; with |w| > 1 near the fixed point h = 1/2 it beats (1/4)^n."""
+    for weight, bias in [(1.0, 0.0), (3.0, 0.0), (3.0, -1.5), (-2.0, 1.0), (0.5, 4.0)]:
+        grads = chain_gradients("sigmoid", 20, weight, bias, 0.5)
+        assert np.all(grads <= (abs(weight) / 4) ** np.arange(1, 21) * (1 + 1e-12))
+    assert chain_gradients("sigmoid", 20, 3.0, -1.5, 0.5)[-1] == pytest.approx(0.75 ** 20, rel=1e-9)
+    assert chain_gradients("sigmoid", 20, 3.0, 0.0, 0.5)[-1] < chain_gradients("sigmoid", 20, 1.0, 0.0, 0.5)[-1] < 4.0 ** -20 * 200
+
+
+def test_gelu_and_silu_slopes_turn_negative_where_only_leaky_relu_keeps_a_constant_slope():
+    x = np.array([-3.0])
+    assert ACTIVATIONS["gelu"].df(x)[0] == pytest.approx(-0.0122, abs=5e-4)
+    assert ACTIVATIONS["silu"].df(x)[0] == pytest.approx(-0.0881, abs=5e-4)
+    far = np.array([-30.0, -10.0])
+    assert ACTIVATIONS["leaky_relu"].df(far).tolist() == [0.01, 0.01]
+    for name in ("elu", "gelu", "silu"):
+        assert abs(ACTIVATIONS[name].df(far)[0]) < 1e-6
+
+
+def test_tanh_is_a_rescaled_sigmoid():
+    x = np.linspace(-20, 20, 401)
+    np.testing.assert_allclose(ACTIVATIONS["tanh"].f(x), 2 * ACTIVATIONS["sigmoid"].f(2 * x) - 1, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("init", ["unit", "xavier", "he"])
+def test_init_gradient_norms_match_torch_autograd(name, init):
+    from engine.activations import init_gradient_norms
+    depth, width, batch = 6, 16, 5
+    got = init_gradient_norms(name, init, depth, width, batch, random_state=3)
+    rng = np.random.default_rng(3)
+    variance = {"unit": 1.0, "xavier": 1.0 / width, "he": 2.0 / width}[init]
+    weights = torch.tensor(rng.normal(0.0, np.sqrt(variance), size=(depth, width, width)))
+    h = torch.tensor(rng.normal(size=(batch, width)))
+    direction = torch.tensor(rng.normal(size=width) / np.sqrt(width))
+    layers = [h.requires_grad_()]
+    for W in weights:
+        layers.append(TORCH[name](layers[-1] @ W.T))
+        layers[-1].retain_grad()
+    (layers[-1] * direction).sum().backward()
+    norms = np.array([float(layer.grad.norm(dim=1).mean()) for layer in layers])
+    np.testing.assert_allclose(got, norms / norms[-1], rtol=1e-9)
+
+
+def test_he_keeps_relu_gradients_near_one_where_xavier_shrinks_them():
+    from engine.activations import init_gradient_norms
+    he, xavier = init_gradient_norms("relu", "he", 20, 128)[0], init_gradient_norms("relu", "xavier", 20, 128)[0]
+    assert 0.3 < he < 3 and xavier < 0.01
+    with pytest.raises(ValueError, match="init"):
+        init_gradient_norms("relu", "orthogonal")
