@@ -44,6 +44,8 @@ SECTIONS = (
 )
 
 TOPICS: tuple[Topic, ...] = (
+    Topic("confidence_intervals", "Confidence intervals", "Statistics & testing", ":material/straighten:",
+          "Draw 100 samples and count how many intervals catch the true mean; level, n, skew and method."),
     Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
