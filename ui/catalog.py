@@ -46,6 +46,8 @@ SECTIONS = (
 TOPICS: tuple[Topic, ...] = (
     Topic("confidence_intervals", "Confidence intervals", "Statistics & testing", ":material/straighten:",
           "Draw 100 samples and count how many intervals catch the true mean; level, n, skew and method."),
+    Topic("t_test", "t-test", "Statistics & testing", ":material/compare_arrows:",
+          "Two samples, their t, df and p-value; Student against Welch, the p-value as a tail area, power against n."),
     Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
