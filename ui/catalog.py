@@ -48,6 +48,8 @@ TOPICS: tuple[Topic, ...] = (
           "Draw 100 samples and count how many intervals catch the true mean; level, n, skew and method."),
     Topic("t_test", "t-test", "Statistics & testing", ":material/compare_arrows:",
           "Two samples, their t, df and p-value; Student against Welch, the p-value as a tail area, power against n."),
+    Topic("type_errors", "Type I and II errors", "Statistics & testing", ":material/rule:",
+          "H0 and H1 densities with α and β shaded: the trade-off, power, and what it means for precision and recall."),
     Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
