@@ -50,6 +50,8 @@ TOPICS: tuple[Topic, ...] = (
           "Two samples, their t, df and p-value; Student against Welch, the p-value as a tail area, power against n."),
     Topic("type_errors", "Type I and II errors", "Statistics & testing", ":material/rule:",
           "H0 and H1 densities with α and β shaded: the trade-off, power, and what it means for precision and recall."),
+    Topic("outliers", "Outliers and the IQR", "Statistics & testing", ":material/scatter_plot:",
+          "Drag planted points out of a sample: box-plot fences, mean against median, z-scores masked by outliers."),
     Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
