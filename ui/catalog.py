@@ -54,6 +54,8 @@ TOPICS: tuple[Topic, ...] = (
           "Drag planted points out of a sample: box-plot fences, mean against median, z-scores masked by outliers."),
     Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
+    Topic("dice_iou", "Dice and IoU", "Evaluating classifiers", ":material/join_inner:",
+          "Move and resize two shapes: Dice and IoU live, their exact relation, and why small objects suffer more."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
           "Fit hundreds of polynomials and split their error into bias², variance and noise."),
     Topic("svm", "Support vector machines", "Linear models & SVM", ":material/safety_divider:",
