@@ -56,6 +56,8 @@ TOPICS: tuple[Topic, ...] = (
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
     Topic("dice_iou", "Dice and IoU", "Evaluating classifiers", ":material/join_inner:",
           "Move and resize two shapes: Dice and IoU live, their exact relation, and why small objects suffer more."),
+    Topic("imbalanced", "Imbalanced data", "Evaluating classifiers", ":material/balance:",
+          "Over- and undersampling, SMOTE's synthetic points, the boundary before and after, and leakage."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
           "Fit hundreds of polynomials and split their error into bias², variance and noise."),
     Topic("svm", "Support vector machines", "Linear models & SVM", ":material/safety_divider:",
