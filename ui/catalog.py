@@ -44,8 +44,20 @@ SECTIONS = (
 )
 
 TOPICS: tuple[Topic, ...] = (
+    Topic("confidence_intervals", "Confidence intervals", "Statistics & testing", ":material/straighten:",
+          "Draw 100 samples and count how many intervals catch the true mean; level, n, skew and method."),
+    Topic("t_test", "t-test", "Statistics & testing", ":material/compare_arrows:",
+          "Two samples, their t, df and p-value; Student against Welch, the p-value as a tail area, power against n."),
+    Topic("type_errors", "Type I and II errors", "Statistics & testing", ":material/rule:",
+          "H0 and H1 densities with α and β shaded: the trade-off, power, and what it means for precision and recall."),
+    Topic("outliers", "Outliers and the IQR", "Statistics & testing", ":material/scatter_plot:",
+          "Drag planted points out of a sample: box-plot fences, mean against median, z-scores masked by outliers."),
     Topic("roc_auc", "ROC & AUC", "Evaluating classifiers", ":material/show_chart:",
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
+    Topic("dice_iou", "Dice and IoU", "Evaluating classifiers", ":material/join_inner:",
+          "Move and resize two shapes: Dice and IoU live, their exact relation, and why small objects suffer more."),
+    Topic("imbalanced", "Imbalanced data", "Evaluating classifiers", ":material/balance:",
+          "Over- and undersampling, SMOTE's synthetic points, the boundary before and after, and leakage."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
           "Fit hundreds of polynomials and split their error into bias², variance and noise."),
     Topic("svm", "Support vector machines", "Linear models & SVM", ":material/safety_divider:",

@@ -1,0 +1,179 @@
+"""Resampling an imbalanced data set (imbalanced-learn) and scoring a classifier on an untouched test set."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score, f1_score, precision_score, recall_score
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.tree import DecisionTreeClassifier
+
+from engine._validate import check_choice, check_float, check_int, check_points
+
+METHODS = ("none", "random_over", "random_under", "smote", "smote_tomek")
+MODELS = ("logistic", "knn", "tree")
+SMOTE_NEIGHBOURS = 5  # imbalanced-learn's default k_neighbors
+
+
+@dataclass(frozen=True)
+class Resampled:
+    X: np.ndarray          # (m, d) the resampled rows: the original rows that remain first, in their order
+    y: np.ndarray          # (m,)
+    source: np.ndarray     # (m,) index of the original row each row copies; −1 for a synthetic (SMOTE) row
+    synthetic: np.ndarray  # (m,) bool
+    segments: np.ndarray   # (n_synthetic, 2, d) the two minority points each synthetic row lies between
+
+
+def _check_xy(X, y) -> tuple[np.ndarray, np.ndarray]:
+    X = check_points("X", X, min_rows=4)
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have one label per row of X: shape ({X.shape[0]},), got {y.shape}")
+    if not np.all(np.isin(y, (0, 1))):
+        raise ValueError("y must hold only 0 (majority) and 1 (minority) labels")
+    counts = np.bincount(y.astype(int), minlength=2)
+    if counts.min() < 2:
+        raise ValueError(f"y needs at least 2 rows of each class, got counts {counts.tolist()}")
+    return X, y.astype(int)
+
+
+def _sampler(method, random_state, n_minority):
+    from imblearn.combine import SMOTETomek
+    from imblearn.over_sampling import SMOTE, RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+    k = min(SMOTE_NEIGHBOURS, n_minority - 1)
+    return {"random_over": lambda: RandomOverSampler(random_state=random_state),
+            "random_under": lambda: RandomUnderSampler(random_state=random_state),
+            "smote": lambda: SMOTE(k_neighbors=k, random_state=random_state),
+            "smote_tomek": lambda: SMOTETomek(smote=SMOTE(k_neighbors=k, random_state=random_state),
+                                              random_state=random_state)}[method]()
+
+
+def _parent_segments(X_min: np.ndarray, points: np.ndarray, k: int) -> np.ndarray:
+    """For each synthetic point, the segment between a minority point and one of its k nearest minority neighbours
+    on which it lies (SMOTE places it there; the nearest such segment is found)."""
+    if len(points) == 0:
+        return np.zeros((0, 2, X_min.shape[1]))
+    neighbours = NearestNeighbors(n_neighbors=k + 1).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
+    starts = np.repeat(X_min, k, axis=0)                  # (n_min·k, d)
+    ends = X_min[neighbours.ravel()]
+    direction = ends - starts
+    length2 = np.maximum((direction ** 2).sum(axis=1), 1e-300)
+    t = np.clip(((points[:, None, :] - starts[None]) * direction[None]).sum(axis=2) / length2, 0, 1)
+    nearest = starts[None] + t[..., None] * direction[None]
+    best = np.argmin(((points[:, None, :] - nearest) ** 2).sum(axis=2), axis=1)
+    return np.stack([starts[best], ends[best]], axis=1)
+
+
+def resample(X, y, method, random_state=0) -> Resampled:
+    """Rebalance a two-class data set with an imbalanced-learn sampler.
+
+    Parameters
+    ----------
+    X : array-like, shape (n, d)
+    y : array-like, shape (n,)
+        0 for the majority class, 1 for the minority class; at least 2 rows of each.
+    method : {"none", "random_over", "random_under", "smote", "smote_tomek"}
+        ``RandomOverSampler`` (duplicate minority rows), ``RandomUnderSampler`` (drop majority rows), ``SMOTE``
+        (synthetic minority rows on segments between minority neighbours, k = 5), ``SMOTETomek`` (SMOTE, then
+        remove Tomek links); each with ``random_state``, so the class counts are imbalanced-learn's.
+    random_state : int
+
+    Returns
+    -------
+    Resampled
+        The original rows that remain come first, in their original order; then duplicated or synthetic rows
+        in the sampler's order.
+    """
+    X, y = _check_xy(X, y)
+    check_choice("method", method, METHODS)
+    n = X.shape[0]
+    if method == "none":
+        return Resampled(X.copy(), y.copy(), np.arange(n), np.zeros(n, bool), np.zeros((0, 2, X.shape[1])))
+    n_minority = int(min(np.bincount(y)))
+    sampler = _sampler(method, random_state, n_minority)
+    X_new, y_new = sampler.fit_resample(X, y)
+    if method == "random_over":
+        source = np.asarray(sampler.sample_indices_)
+    elif method == "random_under":
+        order = np.argsort(sampler.sample_indices_, kind="stable")
+        source = np.asarray(sampler.sample_indices_)[order]
+        X_new, y_new = X_new[order], y_new[order]
+    elif method == "smote":  # SMOTE returns the n original rows, then the synthetic ones
+        source = np.r_[np.arange(n), np.full(len(y_new) - n, -1)]
+    else:  # SMOTE's output (n originals, then synthetic rows) minus Tomek links; kept indices are sorted
+        kept = np.asarray(sampler.tomek_.sample_indices_)
+        source = np.where(kept < n, kept, -1)
+    synthetic = source < 0
+    minority_original = X[y == 1]
+    k = min(SMOTE_NEIGHBOURS, n_minority - 1)
+    segments = _parent_segments(minority_original, X_new[synthetic], k) if synthetic.any() else \
+        np.zeros((0, 2, X.shape[1]))
+    return Resampled(np.asarray(X_new, float), np.asarray(y_new, int), source, synthetic, segments)
+
+
+def imbalanced_2d(n=400, minority=0.1, separation=1.0, random_state=0) -> tuple[np.ndarray, np.ndarray]:
+    """The page's one data source: two features and a label, ``minority`` of the rows in class 1.
+
+    ``sklearn.datasets.make_classification`` with one Gaussian cluster per class and no label noise. An
+    uploaded table with two numeric features and a 0/1 label can replace it.
+    """
+    n = check_int("n", n, low=20, high=20_000)
+    minority = check_float("minority", minority, low=0.01, high=0.5)
+    separation = check_float("separation", separation, low=0.1, high=5.0)
+    X, y = make_classification(n, n_features=2, n_redundant=0, n_informative=2, n_clusters_per_class=1,
+                               weights=[1 - minority, minority], class_sep=separation, flip_y=0,
+                               random_state=random_state)
+    return X, y
+
+
+def make_model(model="logistic"):
+    check_choice("model", model, MODELS)
+    return {"logistic": lambda: LogisticRegression(),
+            "knn": lambda: KNeighborsClassifier(n_neighbors=5),
+            "tree": lambda: DecisionTreeClassifier(max_depth=6, random_state=0)}[model]()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    model: object              # the fitted scikit-learn classifier
+    train: Resampled           # what it was trained on
+    test_X: np.ndarray         # (t, d)
+    test_y: np.ndarray         # (t,)
+    recall: float
+    precision: float
+    f1: float
+    balanced_accuracy: float
+
+
+def split_resample_score(X, y, method, model="logistic", resample_first=False, test_size=0.3,
+                         random_state=0) -> Evaluation:
+    """Train on resampled data and score recall, precision, F1 and balanced accuracy on a test set.
+
+    The honest order (``resample_first=False``): split first (stratified), resample only the training part,
+    score on the untouched test part. With ``resample_first=True`` the whole set is resampled before the split,
+    so the test set holds copies of training rows or synthetic rows made from them (leakage) and has the
+    resampled class balance.
+    """
+    X, y = _check_xy(X, y)
+    test_size = check_float("test_size", test_size, low=0.1, high=0.5)
+    estimator = make_model(model)
+    if resample_first:
+        everything = resample(X, y, method, random_state)
+        train_X, test_X, train_y, test_y = train_test_split(everything.X, everything.y, test_size=test_size,
+                                                            stratify=everything.y, random_state=random_state)
+        train = Resampled(train_X, train_y, np.full(len(train_y), -1), np.zeros(len(train_y), bool),
+                          np.zeros((0, 2, X.shape[1])))
+    else:
+        train_X, test_X, train_y, test_y = train_test_split(X, y, test_size=test_size, stratify=y,
+                                                            random_state=random_state)
+        train = resample(train_X, train_y, method, random_state)
+    estimator.fit(train.X, train.y)
+    predicted = estimator.predict(test_X)
+    return Evaluation(estimator, train, test_X, test_y, float(recall_score(test_y, predicted, zero_division=0)),
+                      float(precision_score(test_y, predicted, zero_division=0)),
+                      float(f1_score(test_y, predicted, zero_division=0)),
+                      float(balanced_accuracy_score(test_y, predicted)))

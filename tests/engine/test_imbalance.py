@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+from imblearn.combine import SMOTETomek
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
+
+from engine import imbalance
+
+X, Y = imbalance.imbalanced_2d(300, 0.1, random_state=0)
+SAMPLERS = {"random_over": RandomOverSampler(random_state=3), "random_under": RandomUnderSampler(random_state=3),
+            "smote": SMOTE(random_state=3), "smote_tomek": SMOTETomek(random_state=3)}
+
+
+def test_data_have_the_requested_minority_share():
+    X, y = imbalance.imbalanced_2d(1000, 0.2, random_state=1)
+    assert X.shape == (1000, 2) and set(np.unique(y)) == {0, 1}
+    assert y.mean() == pytest.approx(0.2, abs=0.01)
+
+
+@pytest.mark.parametrize("method", list(SAMPLERS))
+def test_class_counts_and_rows_equal_imbalanced_learn(method):
+    result = imbalance.resample(X, Y, method, random_state=3)
+    ref_X, ref_y = SAMPLERS[method].fit_resample(X, Y)
+    np.testing.assert_array_equal(np.bincount(result.y), np.bincount(ref_y))
+    # the same rows (the engine may reorder them: originals first, in their order)
+    key = lambda A, b: sorted(map(tuple, np.c_[A, b].round(10)))  # noqa: E731
+    assert key(result.X, result.y) == key(ref_X, ref_y)
+
+
+@pytest.mark.parametrize("method", imbalance.METHODS)
+def test_original_rows_come_first_in_their_order(method):
+    result = imbalance.resample(X, Y, method, random_state=3)
+    originals = np.flatnonzero(~result.synthetic & (result.source >= 0))
+    first = result.source[: len(np.unique(result.source[result.source >= 0]))]
+    assert np.all(np.diff(first) > 0)  # originals, increasing
+    np.testing.assert_allclose(result.X[originals], X[result.source[originals]])
+    np.testing.assert_array_equal(result.y[originals], Y[result.source[originals]])
+
+
+def test_none_returns_the_data_unchanged():
+    result = imbalance.resample(X, Y, "none")
+    np.testing.assert_array_equal(result.X, X)
+    assert not result.synthetic.any() and len(result.segments) == 0
+
+
+def test_random_under_and_over_balance_the_classes():
+    counts = np.bincount(Y)
+    assert np.bincount(imbalance.resample(X, Y, "random_under").y).tolist() == [counts[1], counts[1]]
+    over = imbalance.resample(X, Y, "random_over")
+    assert np.bincount(over.y).tolist() == [counts[0], counts[0]]
+    assert np.all(over.y[len(Y):] == 1)  # the extra rows are copies of minority rows
+
+
+def test_smote_points_lie_on_segments_between_minority_neighbours():
+    result = imbalance.resample(X, Y, "smote", random_state=0)
+    synthetic = result.X[result.synthetic]
+    assert len(synthetic) == np.bincount(Y)[0] - np.bincount(Y)[1]
+    a, b = result.segments[:, 0], result.segments[:, 1]
+    t = ((synthetic - a) * (b - a)).sum(axis=1) / ((b - a) ** 2).sum(axis=1)
+    np.testing.assert_allclose(a + t[:, None] * (b - a), synthetic, atol=1e-9)
+    assert np.all((t >= -1e-9) & (t <= 1 + 1e-9))
+    minority = {tuple(p) for p in X[Y == 1]}
+    assert all(tuple(p) in minority for p in a) and all(tuple(p) in minority for p in b)
+
+
+def test_honest_evaluation_matches_a_pipeline_built_by_hand():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    result = imbalance.split_resample_score(X, Y, "smote", "logistic", random_state=2)
+    Xtr, Xte, ytr, yte = train_test_split(X, Y, test_size=0.3, stratify=Y, random_state=2)
+    Xr, yr = SMOTE(random_state=2).fit_resample(Xtr, ytr)
+    predicted = LogisticRegression().fit(Xr, yr).predict(Xte)
+    assert result.recall == pytest.approx(recall_score(yte, predicted))
+    assert result.f1 == pytest.approx(f1_score(yte, predicted))
+    assert result.balanced_accuracy == pytest.approx(balanced_accuracy_score(yte, predicted))
+    assert np.bincount(result.test_y).tolist() == np.bincount(yte).tolist()  # the test set keeps the real imbalance
+
+
+def test_resampling_before_the_split_leaks_copies_into_the_test_set():
+    leaky = imbalance.split_resample_score(X, Y, "random_over", "knn", resample_first=True, random_state=0)
+    honest = imbalance.split_resample_score(X, Y, "random_over", "knn", resample_first=False, random_state=0)
+    assert leaky.balanced_accuracy > honest.balanced_accuracy
+    assert leaky.test_y.mean() == pytest.approx(0.5, abs=0.01)  # and the test set is no longer imbalanced
+
+
+def test_resampling_raises_minority_recall_of_logistic_regression():
+    X, y = imbalance.imbalanced_2d(600, 0.05, separation=0.8, random_state=4)
+    plain = imbalance.split_resample_score(X, y, "none", "logistic", random_state=0)
+    balanced = imbalance.split_resample_score(X, y, "random_over", "logistic", random_state=0)
+    assert balanced.recall > plain.recall
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: imbalance.resample(X, Y, "adasyn"), "method"),
+    (lambda: imbalance.resample(X, Y[:-1], "none"), "y"),
+    (lambda: imbalance.resample(X, np.r_[Y[:-1], 2], "none"), "y"),
+    (lambda: imbalance.resample(X[:5], np.array([0, 0, 0, 0, 1]), "smote"), "y"),
+    (lambda: imbalance.resample(np.c_[X[:, 0], np.r_[np.nan, X[1:, 1]]], Y, "none"), "X"),
+    (lambda: imbalance.imbalanced_2d(minority=0.7), "minority"),
+    (lambda: imbalance.split_resample_score(X, Y, "none", model="svm"), "model"),
+])
+def test_bad_inputs_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -1,0 +1,190 @@
+"""Confidence intervals: 100 intervals around the true mean, their running coverage, and width against n."""
+import numpy as np
+import streamlit as st
+from scipy import stats
+
+from engine import confidence
+from ui import controls
+from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import add_lines, add_polylines
+from ui.snippet import reproduce
+from ui.theme import BAD, MUTED, NEGATIVE, figure, show
+
+SIZES = [3, 5, 10, 20, 40, 80]
+N_INTERVALS = 1000   # the claim and the running coverage use all of them
+N_SHOWN = 100        # the forest draws the first hundred
+N_WIDTH = 200        # intervals per sample size in the width chart
+METHOD_LABELS = {"t": "Student t", "z": "normal z", "bootstrap": "bootstrap"}
+MU = 0.0
+
+
+@st.cache_data(max_entries=128, show_spinner="Building 1,000 intervals…")
+def experiment(sigma, n, level, distribution, method, seed):
+    return confidence.coverage_experiment(MU, sigma, n, level, N_INTERVALS, distribution, method, random_state=seed)
+
+
+@st.cache_data(max_entries=128, show_spinner="Measuring widths for each n…")
+def widths(sigma, level, distribution, method, seed, sizes):
+    """Mean interval width for each sample size in ``sizes``."""
+    return np.array([np.diff(confidence.coverage_experiment(MU, sigma, size, level, N_WIDTH, distribution, method,
+                                                            random_state=seed).intervals, axis=1).mean()
+                     for size in sizes])
+
+
+def nice_ceil(value):
+    """The smallest of 1, 2, 2.5, 5 × a power of ten at or above ``value``."""
+    power = 10.0 ** np.floor(np.log10(value))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value)
+
+
+def forest_figure(result, sigma, n, level):
+    """The first 100 intervals, covering ones blue and misses orange, around the true mean (layout shapes)."""
+    shown = result.intervals[:N_SHOWN]
+    hit = result.covered[:N_SHOWN]
+    rows = np.arange(1, N_SHOWN + 1)
+    misses = int((~hit).sum())
+    fig = figure(f"{N_SHOWN} samples, one {level:.0%} interval each: {misses} miss μ", height=600,
+                 margin=dict(t=75, b=55))
+    for mask, color, name in ((hit, NEGATIVE, "contains μ"), (~hit, BAD, "misses μ")):
+        lines = [(shown[i], np.array([rows[i], rows[i]])) for i in np.flatnonzero(mask)]
+        add_polylines(fig, lines, name, line=dict(color=color, width=3))
+    fig.add_trace(dict(type="scatter", x=result.means[:N_SHOWN], y=rows, mode="markers", name="sample mean",
+                       marker=dict(color="#111827", size=5), hovertemplate="sample %{y}: mean %{x:.3f}<extra></extra>"))
+    fig.add_shape(type="line", x0=MU, x1=MU, y0=0, y1=1, yref="paper", line=dict(color="#111827", width=2))
+    fig.add_annotation(x=MU, y=0, yref="paper", yanchor="bottom", text="true mean μ", showarrow=False,
+                       bgcolor="rgba(255,255,255,0.85)")
+    # The axis depends on σ and n, not on the level, so a level move redraws only the intervals.
+    reach = nice_ceil(3.2 * sigma / np.sqrt(n) * stats.t.ppf(0.975, n - 1) / 1.96)
+    fig.update_xaxes(range=[MU - reach, MU + reach], title="value")
+    fig.update_yaxes(range=[N_SHOWN + 1.5, -0.5], title="sample number", showgrid=False)
+    return fig
+
+
+def coverage_figure(result, level):
+    """Running coverage over all the intervals, with the nominal level and its binomial ±2 SE funnel."""
+    k = np.arange(1, N_INTERVALS + 1)
+    running = np.cumsum(result.covered) / k
+    band = 2 * np.sqrt(level * (1 - level) / k)
+    fig = figure("Running coverage (share containing μ)", height=340, margin=dict(t=80))
+    add_lines(fig, k, [np.minimum(level + band, 1), np.maximum(level - band, 0)], "nominal ± 2 SE",
+              line=dict(color=MUTED, width=1.5, dash="dot"))
+    add_lines(fig, [1, N_INTERVALS], [[level, level]], "nominal level", line=dict(color="#111827", width=2, dash="dash"))
+    add_lines(fig, k, running, "measured coverage", line=dict(color=NEGATIVE, width=3))
+    fig.update_xaxes(range=[0, N_INTERVALS], title="number of intervals")
+    fig.update_yaxes(range=[0.3, 1.02], title="coverage", tickformat=".0%")
+    return fig
+
+
+def width_figure(width_by_n, sigma, n, level, method):
+    """Mean width against n on a log axis (drawn in log10 units as shapes), with a 1/√n line for reference."""
+    logs = np.log10(SIZES)
+    scaled = width_by_n / sigma
+    here = SIZES.index(n)
+    reference = scaled[-1] * np.sqrt(SIZES[-1] / np.asarray(SIZES, float))
+    fig = figure(f"Mean width of {METHOD_LABELS[method]} intervals against n", height=340, margin=dict(t=80))
+    add_lines(fig, logs, reference, "∝ 1/√n", line=dict(color=MUTED, width=2, dash="dash"))
+    add_lines(fig, logs, scaled, f"{level:.0%} intervals", line=dict(color=NEGATIVE, width=3))
+    fig.add_shape(type="circle", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=logs[here],
+                  yanchor=scaled[here], x0=-7, x1=7, y0=-7, y1=7, line=dict(color=BAD, width=3))
+    fig.add_annotation(x=logs[here], y=scaled[here], text=f"n = {n}", showarrow=False, xanchor="left", xshift=10,
+                       yanchor="bottom", yshift=4)
+    top = nice_ceil(max(scaled.max(), reference.max()) * 1.05)
+    fig.update_xaxes(range=[logs[0] - 0.08, logs[-1] + 0.08], tickvals=logs, ticktext=[str(s) for s in SIZES],
+                     title="sample size n (log scale)")
+    fig.update_yaxes(range=[0, top], title="width / σ")
+    return fig
+
+
+SNIPPET = '''
+import numpy as np
+from scipy import stats
+
+mu, sigma, n, level, seed = {mu}, {sigma}, {n}, {level}, {seed}
+distribution, method = "{distribution}", "{method}"
+sample_rng, resample_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+shape = ({count}, n)
+if distribution == "normal":
+    unit = sample_rng.standard_normal(shape)
+elif distribution == "uniform":
+    unit = sample_rng.uniform(-np.sqrt(3), np.sqrt(3), shape)  # mean 0, standard deviation 1
+else:
+    unit = sample_rng.exponential(1.0, shape) - 1.0            # mean 0, standard deviation 1
+samples = mu + sigma * unit
+if method == "bootstrap":
+    ci = stats.bootstrap((samples,), np.mean, n_resamples=1000, confidence_level=level, method="percentile",
+                         axis=-1, vectorized=True, random_state=resample_rng,
+                         batch=max(1, 2_000_000 // samples.size)).confidence_interval
+    low, high = ci.low, ci.high
+else:
+    q = stats.t.ppf(0.5 + level / 2, df=n - 1) if method == "t" else stats.norm.ppf(0.5 + level / 2)
+    half = q * samples.std(axis=1, ddof=1) / np.sqrt(n)
+    low, high = samples.mean(axis=1) - half, samples.mean(axis=1) + half
+covered = (low <= mu) & (mu <= high)
+print(f"misses among the first {shown}: {{int((~covered[:{shown}]).sum())}}")
+print(f"coverage of {count}: {{covered.mean():.3f}}")
+print(f"mean width: {{(high - low).mean():.4f}}")
+'''
+
+
+@live_part
+def level_part(level_box, forest_box, coverage_box, width_box, metrics_box, settings):
+    """The confidence level and what it moves: every interval's width, the coverage, the width curve."""
+    sigma, n, distribution, method, seed = settings
+    with level_box:
+        level = controls.slider("Confidence level", "ci_level", 0.50, 0.99, 0.95, 0.01,
+                                help="The share of intervals that should contain μ in the long run.")
+    result = experiment(sigma, n, level, distribution, method, seed)
+    quadruple = n * 4
+    width_by_n = widths(sigma, level, distribution, method, seed, tuple(SIZES))
+    with forest_box:
+        show(forest_figure(result, sigma, n, level), "ci_forest")
+    with coverage_box:
+        show(coverage_figure(result, level), "ci_coverage")
+    with width_box:
+        show(width_figure(width_by_n, sigma, n, level, method), "ci_width")
+    width_now = float(np.diff(result.intervals, axis=1).mean())
+    misses = int((~result.covered[:N_SHOWN]).sum())
+    with metrics_box:
+        metric_row({"nominal level": f"{level:.0%}", f"covered (first {N_SHOWN})": f"{N_SHOWN - misses}",
+                    f"coverage of {N_INTERVALS:,}": f"{result.rate:.1%}", "mean width": f"{width_now:.3f}"})
+        reproduce("confidence_intervals",
+                  SNIPPET.format(mu=MU, sigma=sigma, n=n, level=level, seed=seed, distribution=distribution,
+                                 method=method, count=N_INTERVALS, shown=N_SHOWN),
+                  {f"misses among the first {N_SHOWN}": str(misses), f"coverage of {N_INTERVALS}": f"{result.rate:.3f}",
+                   "mean width": f"{width_now:.4f}"}, needs="numpy scipy")
+
+    se = np.sqrt(level * (1 - level) / N_INTERVALS)
+    wide = float(widths(sigma, level, distribution, method, seed, (quadruple,))[0])
+    narrow = width_by_n[SIZES.index(n)]
+    ratio = narrow / wide
+    return [
+        Claim("A confidence interval at a given level contains the true mean in that share of repeated samples.",
+              f"{int(result.covered.sum()):,} of {N_INTERVALS:,} intervals contain μ: {result.rate:.1%} against the "
+              f"nominal {level:.0%} (sampling noise alone allows ±{2.58 * se:.1%})",
+              abs(result.rate - level) <= 2.58 * se),
+        Claim("Quadrupling the sample size halves the interval's width (width ∝ 1/√n).",
+              f"mean width at n = {n}: {narrow / sigma:.3f} σ; at n = {quadruple}: {wide / sigma:.3f} σ; "
+              f"ratio {ratio:.2f} (1/√n predicts 2.00)",
+              abs(ratio - 2) <= 0.2),
+    ]
+
+
+def play():
+    controls_col, forest_col = st.columns([1, 2.6], gap="large")
+    with controls_col:
+        level_box = st.container()  # the level comes first: it is what this page is about
+        n = controls.log_slider("Sample size n", "ci_n", SIZES, 20)
+        sigma = controls.slider("Population σ", "ci_sigma", 0.5, 5.0, 1.0, 0.5)
+        distribution = controls.choice("Population shape", "ci_dist", list(confidence.DISTRIBUTIONS),
+                                       help="Each is shifted and scaled to mean μ = 0 and standard deviation σ; "
+                                            "the exponential is skewed to the right.")
+        method = controls.choice("Interval method", "ci_method", list(confidence.METHODS), horizontal=True,
+                                 help="t: mean ± t·s/√n. z: mean ± z·s/√n (ignores that s is estimated). "
+                                      "Bootstrap: 2.5th–97.5th percentiles of resampled means (for 95 %).")
+        seed = controls.slider("Seed", "ci_seed", 0, 20, 0)
+    coverage_col, width_col = st.columns(2, gap="large")
+    metrics_box = st.container()
+    level_part(level_box, forest_col, coverage_col, width_col, metrics_box, (sigma, n, distribution, method, seed))
+
+
+topic_page("confidence_intervals", play)

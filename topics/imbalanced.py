@@ -1,0 +1,167 @@
+"""Imbalanced data: resample the training set (random over/under, SMOTE, SMOTE + Tomek), see SMOTE's segments,
+the boundary before and after, scores on an untouched test set, and what resampling before the split does."""
+import numpy as np
+import streamlit as st
+
+from engine import imbalance
+from ui import controls
+from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import add_contours, add_dots, add_polylines, legend_entry
+from ui.snippet import reproduce
+from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, show, square_axes
+
+N = 1000
+GRID = 120
+MODEL_LABELS = {"logistic": "logistic regression", "knn": "5-nearest neighbours", "tree": "decision tree (depth 6)"}
+SYNTHETIC = PALETTE[4]
+SCORES = ("recall", "precision", "f1", "balanced_accuracy")
+SCORE_LABELS = ("recall", "precision", "F1", "balanced accuracy")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def data(minority, separation, seed):
+    """The page's one data source: two features and a 0/1 label (an uploaded table could replace it)."""
+    return imbalance.imbalanced_2d(N, minority, separation, random_state=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner="Resampling and training…")
+def run(minority, separation, seed, method, model):
+    X, y = data(minority, separation, seed)
+    pad = 0.5
+    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, GRID)
+    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, GRID)
+    grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, ys)])
+    out = {"xs": xs, "ys": ys}
+    for name, m, first in (("before", "none", False), ("after", method, False), ("leaky", method, True)):
+        e = imbalance.split_resample_score(X, y, m, model, resample_first=first, random_state=seed)
+        out[name] = {key: getattr(e, key) for key in SCORES}
+        if name != "leaky":
+            out[name]["surface"] = e.model.predict_proba(grid)[:, 1].reshape(GRID, GRID)
+        if name == "after":
+            out["train"] = e.train
+            out["test_counts"] = np.bincount(e.test_y, minlength=2)
+    return out
+
+
+def training_figure(result, method, model):
+    train = result["train"]
+    X, y, synthetic = train.X, train.y, train.synthetic
+    counts = np.bincount(y, minlength=2)
+    fig = figure(f"Training set after “{method}”: {counts[0]} majority, {counts[1]} minority "
+                 f"({int(synthetic.sum())} synthetic)", height=560, margin=dict(t=45, l=55, r=10, b=140),
+                 legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
+    for name, color in (("majority (0)", NEGATIVE), ("minority (1)", POSITIVE), ("synthetic minority", SYNTHETIC)):
+        legend_entry(fig, name, mode="markers", marker=dict(color=color, size=9))
+    if len(train.segments):
+        add_polylines(fig, [(s[:, 0], s[:, 1]) for s in train.segments], "SMOTE segment",
+                      line=dict(color=SYNTHETIC, width=1))
+    colors = np.where(synthetic, SYNTHETIC, np.where(y == 1, POSITIVE, "rgba(0,114,178,0.55)"))
+    order = np.argsort(y + 2 * synthetic, kind="stable")  # minority and synthetic points on top
+    add_dots(fig, X[order, 0], X[order, 1], colors[order], size=8)
+    add_contours(fig, result["xs"], result["ys"], result["before"]["surface"], [0.5],
+                 "boundary without resampling", dash="dash", color=MUTED, width=3)
+    add_contours(fig, result["xs"], result["ys"], result["after"]["surface"], [0.5],
+                 f"boundary after {method}", color="#111827", width=3)
+    fig.update_xaxes(range=[result["xs"][0], result["xs"][-1]], title="feature 1")
+    fig.update_yaxes(range=[result["ys"][0], result["ys"][-1]], title="feature 2")
+    return square_axes(fig)
+
+
+def scores_figure(result, method):
+    fig = figure("Scores on the untouched test set", height=420, margin=dict(t=110), barmode="group",
+                 yaxis=dict(range=[0, 1.1], title="score"))
+    rows = (("before", "no resampling", MUTED), ("after", f"{method}, split first (honest)", NEGATIVE),
+            ("leaky", f"{method} before the split (leaky)", PALETTE[1]))
+    for key, label, color in rows:
+        fig.add_trace(dict(type="bar", x=list(SCORE_LABELS), y=[result[key][s] for s in SCORES], name=label,
+                           marker=dict(color=color), text=[f"{result[key][s]:.2f}" for s in SCORES],
+                           textposition="outside", textfont=dict(size=13)))
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+SNIPPET = '''
+from imblearn.combine import SMOTETomek
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score, f1_score, precision_score, recall_score
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.tree import DecisionTreeClassifier
+
+seed, method, model = {seed}, "{method}", "{model}"
+X, y = make_classification({n}, n_features=2, n_redundant=0, n_informative=2, n_clusters_per_class=1,
+                           weights=[1 - {minority}, {minority}], class_sep={separation}, flip_y=0, random_state=seed)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
+k = min(5, int(y_train.sum()) - 1)   # SMOTE's neighbours (5 unless the minority is tiny)
+sampler = {{"random_over": RandomOverSampler(random_state=seed), "random_under": RandomUnderSampler(random_state=seed),
+           "smote": SMOTE(k_neighbors=k, random_state=seed),
+           "smote_tomek": SMOTETomek(smote=SMOTE(k_neighbors=k, random_state=seed), random_state=seed)}}.get(method)
+if sampler is not None:                # resample the training part only, after the split
+    X_train, y_train = sampler.fit_resample(X_train, y_train)
+classifier = {{"logistic": LogisticRegression(), "knn": KNeighborsClassifier(n_neighbors=5),
+              "tree": DecisionTreeClassifier(max_depth=6, random_state=0)}}[model]
+predicted = classifier.fit(X_train, y_train).predict(X_test)
+print(f"recall: {{recall_score(y_test, predicted, zero_division=0):.3f}}")
+print(f"precision: {{precision_score(y_test, predicted, zero_division=0):.3f}}")
+print(f"F1: {{f1_score(y_test, predicted, zero_division=0):.3f}}")
+print(f"balanced accuracy: {{balanced_accuracy_score(y_test, predicted):.3f}}")
+'''
+
+
+@live_part
+def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
+    """The minority share and the method, and what they move: the training set, both boundaries, the scores."""
+    separation, model, seed = settings
+    with method_box:
+        minority = controls.slider("Minority share of the data", "im_minority", 0.02, 0.5, 0.1, 0.01)
+        method = controls.choice("Resampling of the training set", "im_method", list(imbalance.METHODS),
+                                 index=3, help="none · random_over: duplicate minority rows · random_under: drop "
+                                               "majority rows · smote: synthetic minority rows between minority "
+                                               "neighbours · smote_tomek: SMOTE, then drop Tomek links")
+    result = run(minority, separation, seed, method, model)
+    with train_box:
+        show(training_figure(result, method, model), "im_train")
+    with scores_box:
+        show(scores_figure(result, method), "im_scores")
+    after, before, leaky = result["after"], result["before"], result["leaky"]
+    with metrics_box:
+        counts = result["test_counts"]
+        st.markdown(f"**Honest scores after {method}** (resampled after the split)")
+        metric_row({"test set": f"{counts[0]} + {counts[1]}", "recall": f"{after['recall']:.3f}",
+                    "precision": f"{after['precision']:.3f}"},
+                   help={"test set": "Majority + minority rows in the untouched test set (30 %, stratified)."})
+        metric_row({"F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"})
+        reproduce("imbalanced", SNIPPET.format(seed=seed, method=method, model=model, n=N, minority=minority,
+                                               separation=separation),
+                  {"recall": f"{after['recall']:.3f}", "precision": f"{after['precision']:.3f}",
+                   "F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"},
+                  needs="numpy scikit-learn imbalanced-learn")
+    return [
+        Claim("Rebalancing the training set improves the classifier's F1 on an untouched test set.",
+              f"F1 {before['f1']:.3f} without resampling, {after['f1']:.3f} after {method} "
+              f"(recall {before['recall']:.2f} → {after['recall']:.2f}, precision {before['precision']:.2f} → "
+              f"{after['precision']:.2f})",
+              after["f1"] > before["f1"]),
+        Claim("Resampling before the train/test split makes the test scores look better than they really are.",
+              f"balanced accuracy {leaky['balanced_accuracy']:.3f} when {method} runs before the split, "
+              f"{after['balanced_accuracy']:.3f} on the honest untouched test set (a gap above 0.01 counts)",
+              leaky["balanced_accuracy"] - after["balanced_accuracy"] > 0.01),
+    ]
+
+
+def play():
+    controls_col, train_col = st.columns([1, 2.6], gap="large")
+    with controls_col:
+        method_box = st.container()  # the minority share and the resampling method: what this page is about
+        model = controls.choice("Classifier", "im_model", list(imbalance.MODELS), labels=None,
+                                help=" · ".join(f"{k}: {v}" for k, v in MODEL_LABELS.items()))
+        separation = controls.slider("Class separation", "im_sep", 0.3, 2.0, 0.8, 0.1)
+        seed = controls.slider("Seed", "im_seed", 0, 20, 0)
+    scores_col, metrics_box = st.columns([1.6, 1], gap="large")
+    resampling_part(method_box, train_col, scores_col, metrics_box, (separation, model, seed))
+
+
+topic_page("imbalanced", play)
