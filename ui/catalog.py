@@ -68,6 +68,8 @@ TOPICS: tuple[Topic, ...] = (
           "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
+    Topic("sift", "SIFT", "Convolutional networks", ":material/center_focus_strong:",
+          "Keypoints with scale and orientation, matched to a rotated and scaled copy; the difference-of-Gaussians scale space."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
