@@ -46,7 +46,7 @@ def bits_figure(bits, lookup, m):
     codes[:m] = bits.astype(np.int8)
     codes[lookup] = np.where(bits[lookup], 3, 2)
     codes[m:] = 0
-    fig = figure(f"The {m:,} bits ({bits.sum():,} set = {bits.mean():.0%})", height=360, showlegend=False,
+    fig = figure(f"The {m:,} bits: {bits.sum():,} set ({bits.mean():.0%}) in blue", height=330, showlegend=False,
                  margin=dict(l=10, r=10, t=50, b=10))
     add_grid_image(fig, codes.reshape(rows, cols), COLORS)
     fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
@@ -56,8 +56,8 @@ def bits_figure(bits, lookup, m):
 
 def fpr_figure(m, n, k, measured, best):
     theory = [bloom.false_positive_rate(m, j, n) for j in KS]
-    fig = figure("False-positive rate against k", height=360, margin=dict(t=50),
-                 legend=dict(orientation="v", x=0.98, xanchor="right", y=0.98, yanchor="top"))
+    fig = figure("False-positive rate against k", height=380, margin=dict(t=50),
+                 legend=dict(orientation="v", x=1.02, xanchor="left", y=0.98, yanchor="top"))
     fig.add_traces([dict(type="scatter", x=KS, y=theory, name="(1 − e^(−kn/m))^k", mode="lines",
                          line=dict(color=PALETTE[0], width=3)),
                     dict(type="scatter", x=KS, y=measured, name=f"measured ({QUERIES:,} queries)", mode="markers",
@@ -137,15 +137,16 @@ def items_part(n_box, bits_box, curve_box, lookup_box, metrics_box, settings):
 
 
 def play():
-    controls_col, bits_col, curve_col = st.columns([1, 1.6, 1.6], gap="medium")
+    controls_col, bits_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         n_box = st.container()
         m = controls.choice("Bits (m)", "bloom_m", SIZES, index=2, horizontal=True)
         k = controls.slider("Hash functions (k)", "bloom_k", 1, KS[-1], 3)
         word = controls.text("Look up an item", "bloom_q", "item 7", max_chars=60,
                              help="Added items are named item 0, item 1, …; try another word.")
-        lookup_box = st.container()
-    metrics_box = st.container()
+    curve_col, side_col = st.columns([1.7, 1], gap="large")
+    with side_col:
+        lookup_box, metrics_box = st.container(), st.container()
     items_part(n_box, bits_col, curve_col, lookup_box, metrics_box, (m, k, word))
 
 

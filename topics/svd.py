@@ -82,9 +82,9 @@ def spectrum_figure(s, k):
         dict(type="scatter", x=idx, y=s, mode="lines", line=dict(color=PALETTE[0], width=3), name="σᵢ",
              showlegend=False),
         dict(type="scatter", x=idx, y=error, mode="lines", line=dict(color=PALETTE[2], width=3),
-             name="relative error ‖A − A_k‖ / ‖A‖", xaxis="x2", yaxis="y2"),
+             name="error ‖A − A_k‖ / ‖A‖", xaxis="x2", yaxis="y2"),
         dict(type="scatter", x=idx, y=storage, mode="lines", line=dict(color=PALETTE[3], width=3),
-             name="numbers stored / pixels", xaxis="x2", yaxis="y2"),
+             name="stored / pixels", xaxis="x2", yaxis="y2"),
         dict(type="scatter", x=[0, r + 1], y=[1, 1], mode="lines", line=dict(color=MUTED, dash="dot"),
              showlegend=False, xaxis="x2", yaxis="y2", hoverinfo="skip"),
     ])
