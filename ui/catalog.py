@@ -66,10 +66,22 @@ TOPICS: tuple[Topic, ...] = (
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
           "Soft clusters: E-steps colour points, M-steps move ellipses; see where K-means fails."),
+    Topic("pca_ica", "PCA and ICA", "Unsupervised", ":material/rotate_right:",
+          "Principal axes and explained variance, a scree plot on wine data, and the cocktail party: PCA vs ICA."),
+    Topic("svd", "SVD", "Unsupervised", ":material/layers:",
+          "Rebuild an image from its k largest singular values: spectrum, energy kept, storage and Eckart–Young."),
+    Topic("tsne", "t-SNE", "Unsupervised", ":material/hub:",
+          "Embed handwritten digits with t-SNE beside PCA: perplexity, learning rate, trustworthiness, PCA first."),
+    Topic("matrix_factorization", "Matrix factorization", "Recommenders & data structures", ":material/grid_view:",
+          "Fill the gaps of a ratings matrix by SGD: latent factors, learning rate, regularisation, train vs test RMSE."),
+    Topic("bloom_filter", "Bloom filter", "Recommenders & data structures", ":material/filter_alt:",
+          "Add items to a bit array with k hashes: measured vs theoretical false positives, the optimal k, no false negatives."),
     Topic("activations", "Activation functions", "Neural network basics", ":material/bolt:",
           "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
+    Topic("sift", "SIFT", "Convolutional networks", ":material/center_focus_strong:",
+          "Keypoints with scale and orientation, matched to a rotated and scaled copy; the difference-of-Gaussians scale space."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
