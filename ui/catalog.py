@@ -58,6 +58,10 @@ TOPICS: tuple[Topic, ...] = (
           "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
+    Topic("rnn_gru", "RNN, GRU & LSTM", "Sequence models & NLP", ":material/repeat:",
+          "Gradients through time vanish or explode; gates keep them alive; a GRU's update gate step by step."),
+    Topic("attention", "Attention", "Sequence models & NLP", ":material/center_focus_strong:",
+          "softmax(QKᵀ/√d)·V on a sentence as a heat map: why the √d scaling, and a causal mask."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
