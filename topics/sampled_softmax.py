@@ -55,7 +55,7 @@ def cost_figure(vocab, hidden, S):
     x = np.log2(SIZES)
     sampled = [np.log10(ss.softmax_cost(vocab, hidden, s).sampled) for s in SIZES]
     full = np.log10(ss.softmax_cost(vocab, hidden, 1).full)
-    fig = figure(f"Output-layer multiply–adds per example (V = {vocab:,}, H = {hidden})", height=400,
+    fig = figure(f"Output-layer multiply–adds per example (V = {vocab:,}, H = {hidden})", height=400, margin=dict(t=110),
                  legend=dict(y=1.02))
     fig.add_traces([
         dict(type="scatter", x=x, y=sampled, name="sampled: (S + 1)·H", mode="lines+markers",
@@ -71,7 +71,7 @@ def cost_figure(vocab, hidden, S):
 
 def proposal_figure(batch, vocab):
     rank = np.unique(np.round(np.logspace(0, np.log10(vocab), 150)).astype(int)) - 1
-    fig = figure("Which classes get sampled: the proposals Q against the true class frequency", height=380,
+    fig = figure("Proposals Q against the true class frequency", height=400,
                  legend=dict(y=1.02))
     fig.add_trace(dict(type="scatter", x=rank + 1, y=batch.frequency[rank], name="true frequency (this batch)",
                        mode="lines", line=dict(color=MUTED, width=5)))
@@ -162,11 +162,13 @@ def play():
         hidden = controls.log_slider("Hidden size H (cost only)", "ss_H", [128, 256, 512, 1024], 512)
         seed = controls.slider("Seed", "ss_seed", 0, 10, 0)
     with charts_col:
-        left, right = st.columns([1.3, 1])
-        estimate_box, cost_box = left.container(), right.container()
+        estimate_box = st.container()
+    cost_col, proposal_col = st.columns([1, 1.4], gap="medium")
+    cost_box = cost_col.container()
     snippet_box = st.container()
     samples_part(samples_box, estimate_box, cost_box, snippet_box, (vocab, zipf, hidden, proposal, seed))
-    show(proposal_figure(data(vocab, zipf, seed), vocab), "ss_proposal")
+    with proposal_col:
+        show(proposal_figure(data(vocab, zipf, seed), vocab), "ss_proposal")
 
 
 topic_page("sampled_softmax", play)

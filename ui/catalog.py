@@ -62,6 +62,10 @@ TOPICS: tuple[Topic, ...] = (
           "Gradients through time vanish or explode; gates keep them alive; a GRU's update gate step by step."),
     Topic("attention", "Attention", "Sequence models & NLP", ":material/center_focus_strong:",
           "softmax(QKᵀ/√d)·V on a sentence as a heat map: why the √d scaling, and a causal mask."),
+    Topic("seq2seq", "Seq2seq & attention", "Sequence models & NLP", ":material/swap_horiz:",
+          "A GRU encoder–decoder reverses digit strings: the fixed-size bottleneck against attention."),
+    Topic("sampled_softmax", "Sampled softmax", "Sequence models & NLP", ":material/casino:",
+          "Score a few sampled words instead of the whole vocabulary: cost, bias and noise against the full softmax."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
