@@ -34,7 +34,7 @@ def weights_figure(words, weights, mask, scale, d):
     shown = np.where(mask, weights, np.nan)
     title = f"softmax(QKᵀ{'/√' + str(d) if scale else ''}) — each row sums to 1"
     fig = figure(title, height=440, margin=dict(l=100, t=70, b=95))
-    fig.add_trace(dict(type="heatmap", z=shown, x=names, y=names, zmin=0, zmax=1, colorscale="Blues",
+    fig.add_trace(dict(type="heatmap", z=shown, x=names, y=names, zmin=0, zmax=1, colorscale="Blues", reversescale=True,
                        text=np.where(mask, np.char.mod("%.2f", weights), ""), texttemplate="%{text}",
                        textfont=dict(size=12),
                        colorbar=dict(title=dict(text="weight"), thickness=12),

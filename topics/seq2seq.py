@@ -4,7 +4,7 @@ import streamlit as st
 
 from engine import seq2seq
 from ui import controls
-from ui.page import Claim, live_part, metric_row, topic_page
+from ui.page import Claim, live_part, topic_page
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, mark_x, show
 
@@ -29,7 +29,7 @@ def typed_digits(text):
 
 
 def accuracy_figure(acc, length):
-    fig = figure("Strings reversed exactly (held-out, 200 per length)", height=380, legend=dict(y=1.02))
+    fig = figure("Strings reversed exactly (200 per length)", height=380, margin=dict(t=110), legend=dict(y=1.02))
     for kind in seq2seq.KINDS:
         fig.add_trace(dict(type="scatter", x=acc.lengths, y=acc.sequence[kind], name=KIND_NAMES[kind],
                            mode="lines+markers", line=dict(color=KIND_COLORS[kind], width=3),
@@ -42,13 +42,14 @@ def accuracy_figure(acc, length):
 def position_figure(acc, length):
     i = int(np.flatnonzero(acc.lengths == length)[0])
     positions = np.arange(1, length + 1)
-    fig = figure(f"Length {length}: correct digits at each output position", height=380, legend=dict(y=1.02))
+    fig = figure(f"Length {length}: correct digits by position", height=380, margin=dict(t=110), legend=dict(y=1.02))
     for kind in seq2seq.KINDS:
         fig.add_trace(dict(type="bar", x=positions, y=acc.position[kind][i, :length], name=KIND_NAMES[kind],
                            marker=dict(color=KIND_COLORS[kind]), hovertemplate="output %{x}: %{y:.1%}<extra></extra>"))
     fig.add_shape(type="line", x0=0.5, x1=length + 0.5, y0=0.1, y1=0.1, line=dict(color=MUTED, dash="dot"))
-    fig.add_annotation(x=length + 0.5, y=0.1, xanchor="right", yanchor="bottom", text="chance 10 %", showarrow=False)
-    fig.update_xaxes(title="output position (1 = last input digit, the most recent)", dtick=1)
+    fig.add_annotation(x=0.5, y=0.1, xanchor="left", yanchor="bottom", text="chance", showarrow=False,
+                       bgcolor="rgba(255,255,255,0.8)")
+    fig.update_xaxes(title="output position (1 = last digit read)", dtick=1)
     return fig.update_yaxes(title="share correct", range=[0, 1.05], tickformat=".0%")
 
 
@@ -75,7 +76,7 @@ def alignment_figure(digits, weights, output):
     fig = figure("Attention model: where each output step looks in the input", height=420,
                  margin=dict(l=90, b=80))
     fig.add_trace(dict(type="heatmap", z=weights, x=inputs, y=outputs[:len(weights)], zmin=0, zmax=1,
-                       colorscale="Blues", colorbar=dict(title=dict(text="weight"), thickness=12),
+                       colorscale="Blues", reversescale=True, colorbar=dict(title=dict(text="weight"), thickness=12),
                        hovertemplate="output %{y} ← input %{x}: %{z:.2f}<extra></extra>"))
     fig.update_xaxes(title="input position: digit", showgrid=False)
     return fig.update_yaxes(title="output step: digit", autorange="reversed", showgrid=False)
@@ -125,7 +126,7 @@ for kind in ["plain", "attention"]:
 
 
 def play():
-    controls_col, charts_col = st.columns([1, 3], gap="large")
+    controls_col, charts_col = st.columns([1, 4], gap="medium")
     with controls_col:
         length_box = st.container()  # the length first: the bottleneck shows as strings get longer
     acc = scores()
@@ -147,7 +148,7 @@ def play():
         st.markdown(f"**Input** `{''.join(map(str, digits))}` → **reversal** `{target}`\n\n"
                     + "\n\n".join(f"**{KIND_NAMES[k]}:** `{shown[k]}` "
                                   + (":green[✓]" if results[k].correct else ":red[✗]") for k in seq2seq.KINDS))
-        metric_row({"state size (numbers)": str(seq2seq.HIDDEN), "digits to remember": str(len(digits))})
+        st.caption(f"The plain model must carry {len(digits)} digits in a state of {seq2seq.HIDDEN} numbers.")
     with heat_col:
         show(alignment_figure(digits, results["attention"].weights, results["attention"].output), "s2s_alignment")
     reproduce("seq2seq", SNIPPET.format(digits="".join(map(str, digits))),
