@@ -82,6 +82,14 @@ TOPICS: tuple[Topic, ...] = (
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
     Topic("sift", "SIFT", "Convolutional networks", ":material/center_focus_strong:",
           "Keypoints with scale and orientation, matched to a rotated and scaled copy; the difference-of-Gaussians scale space."),
+    Topic("rnn_gru", "RNN, GRU & LSTM", "Sequence models & NLP", ":material/repeat:",
+          "Gradients through time vanish or explode; gates keep them alive; a GRU's update gate step by step."),
+    Topic("attention", "Attention", "Sequence models & NLP", ":material/center_focus_strong:",
+          "softmax(QKᵀ/√d)·V on a sentence as a heat map: why the √d scaling, and a causal mask."),
+    Topic("seq2seq", "Seq2seq & attention", "Sequence models & NLP", ":material/swap_horiz:",
+          "A GRU encoder–decoder reverses digit strings: the fixed-size bottleneck against attention."),
+    Topic("sampled_softmax", "Sampled softmax", "Sequence models & NLP", ":material/casino:",
+          "Score a few sampled words instead of the whole vocabulary: cost, bias and noise against the full softmax."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
