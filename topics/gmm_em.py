@@ -2,6 +2,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
@@ -13,6 +14,7 @@ from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_dots, add_polylines, mark_point
 from ui.steps import add_play, cluster_data_controls, cluster_marker, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
+from ui.upload import axis_title, own_data
 
 KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
              "E": "E-step: each point's responsibilities recomputed (faded points are shared between components)",
@@ -20,8 +22,29 @@ KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covarian
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(dataset, k_true, k, seed):
-    X, truth = clustering_2d(dataset, 300, k_true, random_state=seed)
+def builtin_data(dataset, k_true, seed):
+    return clustering_2d(dataset, 300, k_true, random_state=seed)
+
+
+def run(X, truth, k, seed):
+    """EM on the points ``X`` (n, 2), K-means' labels and scikit-learn's check; ``truth`` is None for a file.
+
+    An uploaded file (up to 1,000 rows) keeps ~13 MB of responsibilities per run, so its runs have a small
+    cache of their own."""
+    return (run_builtin if truth is not None else run_own)(X, truth, k, seed)
+
+
+@st.cache_data(max_entries=4, show_spinner="Running EM on your data…")
+def run_own(X, truth, k, seed):
+    return fit(X, truth, k, seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_builtin(X, truth, k, seed):
+    return fit(X, truth, k, seed)
+
+
+def fit(X, truth, k, seed):
     steps = clustering.gmm_em_steps(X, k, max_iter=100, random_state=seed)
     kmeans_labels = clustering.kmeans_steps(X, k, random_state=seed)[-1].labels
     init = clustering.gmm_initial(X, k, random_state=seed)
@@ -61,17 +84,20 @@ def title(step, index):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animation_frames(dataset, k_true, k, seed):
-    X, _, steps, _, _ = run(dataset, k_true, k, seed)
+def animation_frames(X, truth, k, seed):
+    X, _, steps, _, _ = run(X, truth, k, seed)
     return [frame(str(i), draw_step(figure(title(steps[i], i)), X, steps[i])) for i in frame_indices(len(steps))]
 
 
-def em_figure(X, steps, index, frames):
+def em_figure(X, steps, index, frames, names=None):
     fig = draw_step(figure(title(steps[index], index), height=560), X, steps[index])
     fig.update_layout(title=dict(y=0.97))  # room above the title's two lines
     pad = 1.0
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
+    if names:  # an uploaded file: its columns, as z-scores
+        fig.update_xaxes(title=f"{axis_title(names[0])} (z-score)")
+        fig.update_yaxes(title=f"{axis_title(names[1])} (z-score)")
     return square_axes(add_play(fig, frames, index, duration_ms=400))
 
 
@@ -85,7 +111,7 @@ def likelihood_figure(steps, index):
 
 
 def comparison_figure(X, labels, name, score):
-    fig = figure(f"{name}: ARI vs truth {score:.2f}", height=300)
+    fig = figure(name if score is None else f"{name}: ARI vs truth {score:.2f}", height=300)
     fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
                        marker=cluster_marker(labels, size=6)))
     fig.update_xaxes(showticklabels=False)
@@ -94,13 +120,13 @@ def comparison_figure(X, labels, name, score):
 
 
 @live_part
-def stepper(step_box, figure_box, likelihood_box, settings):
+def stepper(step_box, figure_box, likelihood_box, settings, names=None):
     """The step slider and what it moves: points, ellipses and the log-likelihood marker."""
     X, _, steps, _, _ = run(*settings)
     with step_box:
         index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with figure_box:
-        show(em_figure(X, steps, index, animation_frames(*settings)), "em_steps")
+        show(em_figure(X, steps, index, animation_frames(*settings), names), "em_steps")
     with likelihood_box:
         show(likelihood_figure(steps, index), "em_loglik")
 
@@ -109,31 +135,43 @@ def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
-        dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
-    X, truth, steps, kmeans_labels, sklearn_gap = run(dataset, k_true, k, seed)
+        data_box = st.container()
+        own = own_data("em", "features", max_rows=1000, standardise=True, slug="gmm_em")
+    with data_box:
+        dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched", builtin=not own.is_user)
+    X, truth = builtin_data(dataset, k_true, seed)
+    own.offer(pd.DataFrame(X.round(4), columns=["x1", "x2"]))
+    if own.is_user:  # a file has no true groups to score against
+        X, truth = own.X, None
+    X, truth, steps, kmeans_labels, sklearn_gap = run(X, truth, k, seed)
     with chart_col:  # what does not change with the step stays out of the step's fragment
         metric_row({"iterations to converge": f"{steps[-1].iteration}",
                     "final mean log-likelihood": f"{steps[-1].log_likelihood:.3f}"})
         figure_box = st.container()
     st.subheader("Likelihood, and K-means vs the mixture on the same data")
     likelihood_col, kmeans_col, mixture_col = st.columns(3)
-    stepper(step_box, figure_box, likelihood_col, (dataset, k_true, k, seed))
+    stepper(step_box, figure_box, likelihood_col, (X, truth, k, seed), own.names if own.is_user else None)
     em_labels = steps[-1].responsibilities.argmax(axis=1)
-    km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
+    km_score, em_score = ((None, None) if truth is None else
+                          (adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)))
     with kmeans_col:
         show(comparison_figure(X, kmeans_labels, "K-means", km_score), "em_vs_kmeans")
     with mixture_col:
         show(comparison_figure(X, em_labels, "Mixture (EM)", em_score), "em_vs_gmm")
 
     log_likelihoods = np.array([s.log_likelihood for s in steps])
-    return [
+    claims = [
         Claim("EM never decreases the likelihood: each E-step and M-step can only raise it or leave it.",
               f"smallest change between steps: {np.diff(log_likelihoods).min(initial=0.0):+.2e} "
               f"over {len(steps) - 1} steps", bool(np.all(np.diff(log_likelihoods) >= -1e-9))),
-        Claim("Where K-means fails — elongated or unequal clusters — a full-covariance mixture succeeds.",
-              f"adjusted Rand index against the true groups: K-means {km_score:.2f}, mixture {em_score:.2f}"
-              + (" (round clusters: both do well, try stretched clusters)" if dataset == "blobs" else ""),
-              em_score > km_score + 0.05),
+    ]
+    if truth is not None:  # this check scores against the true groups, which an uploaded file does not have
+        claims.append(Claim(
+            "Where K-means fails — elongated or unequal clusters — a full-covariance mixture succeeds.",
+            f"adjusted Rand index against the true groups: K-means {km_score:.2f}, mixture {em_score:.2f}"
+            + (" (round clusters: both do well, try stretched clusters)" if dataset == "blobs" else ""),
+            em_score > km_score + 0.05))
+    return claims + [
         Claim("These hand-written steps are the EM algorithm: scikit-learn's GaussianMixture from the same start "
               "and for the same number of iterations lands on the same means.",
               f"largest difference in any mean coordinate: {sklearn_gap:.1e}", sklearn_gap < 1e-6),

@@ -1,5 +1,6 @@
 """K-means: assign and update half-steps with Play, inertia per step, bad starts and the elbow."""
 import numpy as np
+import pandas as pd
 import streamlit as st
 from sklearn.cluster import KMeans
 
@@ -10,23 +11,28 @@ from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_dots, add_polylines, mark_point
 from ui.steps import add_play, cluster_data_controls, frame, frame_indices, label_colors, step_slider
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
+from ui.upload import axis_title, own_data
 
 INIT_LABELS = {"k-means++": "k-means++", "random": "random points", "bad": "bad (all in one cluster)"}
 ELBOW_KS = list(range(1, 11))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(dataset, k_true, k, init, seed):
-    X, truth = clustering_2d(dataset, 300, k_true, random_state=seed)
+def builtin_data(dataset, k_true, seed):
+    return clustering_2d(dataset, 300, k_true, random_state=seed)[0]
+
+
+@st.cache_data(max_entries=64, show_spinner="Running K-means…")
+def run(X, k, init, seed):
+    """The points ``X`` (built-in or uploaded, (n, 2)) clustered step by step, and scikit-learn's runs."""
     steps = clustering.kmeans_steps(X, k, init=init, random_state=seed)
     reference = KMeans(k, init=steps[0].centers, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X)
     restarts = KMeans(k, n_init=10, random_state=seed).fit(X).inertia_
     return X, steps, float(reference.inertia_), float(restarts)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def elbow_curve(dataset, k_true, seed):
-    X, _ = clustering_2d(dataset, 300, k_true, random_state=seed)
+@st.cache_data(max_entries=32, show_spinner="Computing the elbow curve…")
+def elbow_curve(X, seed):
     return clustering.elbow(X, ELBOW_KS, random_state=seed)
 
 
@@ -58,16 +64,19 @@ def step_title(steps, index):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animation_frames(dataset, k_true, k, init, seed):
-    X, steps, _, _ = run(dataset, k_true, k, init, seed)
+def animation_frames(X, k, init, seed):
+    X, steps, _, _ = run(X, k, init, seed)
     return [frame(str(i), draw_step(figure(step_title(steps, i)), X, steps, i)) for i in frame_indices(len(steps))]
 
 
-def steps_figure(X, steps, index, frames):
+def steps_figure(X, steps, index, frames, names=None):
     fig = draw_step(figure(step_title(steps, index), height=540), X, steps, index)
     pad = 0.6
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
+    if names:  # an uploaded file: its columns, as z-scores
+        fig.update_xaxes(title=f"{axis_title(names[0])} (z-score)")
+        fig.update_yaxes(title=f"{axis_title(names[1])} (z-score)")
     return square_axes(add_play(fig, frames, index))
 
 
@@ -94,14 +103,14 @@ def elbow_figure(inertias, k):
 
 
 @live_part
-def stepper(step_box, figure_box, inertia_box, settings):
+def stepper(step_box, figure_box, inertia_box, settings, names=None):
     """The step slider and what it moves: the scatter with its centres and the inertia marker."""
     X, steps, _, _ = run(*settings)
     with step_box:
         index = step_slider("km", [f"{describe(s, steps[max(i - 1, 0)])}; inertia now {s.inertia:.1f}"
                                    for i, s in enumerate(steps)])
     with figure_box:
-        show(steps_figure(X, steps, index, animation_frames(*settings)), "km_steps")
+        show(steps_figure(X, steps, index, animation_frames(*settings), names), "km_steps")
     with inertia_box:
         show(inertia_figure(steps, index), "km_inertia")
 
@@ -110,17 +119,24 @@ def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
-        dataset, k_true, k, seed = cluster_data_controls("km")
+        data_box = st.container()
+        own = own_data("km", "features", max_rows=1000, standardise=True, slug="kmeans")
+    with data_box:
+        dataset, k_true, k, seed = cluster_data_controls("km", builtin=not own.is_user)
         init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
-    X, steps, sklearn_inertia, best_inertia = run(dataset, k_true, k, init, seed)
+    X = builtin_data(dataset, k_true, seed)
+    own.offer(pd.DataFrame(X.round(4), columns=["x1", "x2"]))
+    if own.is_user:
+        X = own.X
+    X, steps, sklearn_inertia, best_inertia = run(X, k, init, seed)
     with chart_col:  # what does not change with the step stays out of the step's fragment
         metric_row({"final inertia": f"{steps[-1].inertia:.1f}", "iterations to converge": f"{steps[-1].iteration}",
                     "best of 10 restarts": f"{best_inertia:.1f}"})
         figure_box = st.container()
     inertia_col, elbow_col = st.columns(2)
-    stepper(step_box, figure_box, inertia_col, (dataset, k_true, k, init, seed))
+    stepper(step_box, figure_box, inertia_col, (X, k, init, seed), own.names if own.is_user else None)
     with elbow_col:
-        show(elbow_figure(elbow_curve(dataset, k_true, seed), k), "km_elbow")
+        show(elbow_figure(elbow_curve(X, seed), k), "km_elbow")
 
     inertias = np.array([s.inertia for s in steps])
     final = steps[-1].inertia

@@ -1,5 +1,8 @@
 """ROC & AUC: a threshold through two score distributions; ROC, precision–recall and prevalence."""
+from types import SimpleNamespace
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from engine import roc
@@ -7,6 +10,7 @@ from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import fill_under, mark_point
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, mark_x, show
+from ui.upload import own_data
 
 PREVALENCES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9]
 SAMPLE_SIZES = [500, 1000, 2000, 5000, 10000, 20000]
@@ -24,16 +28,45 @@ def sample_and_curves(n, separation, spread, prevalence, seed):
 
 
 def densities_figure(separation, spread, prevalence, threshold, weighted):
-    """The two score densities with the four threshold regions shaded.
-
-    The regions and the threshold line are layout shapes, so a threshold move redraws only them."""
+    """The two score densities of the model with the four threshold regions shaded."""
     x = np.linspace(min(-4.0, separation - 4 * spread), max(4.0, separation + 4 * spread), 400)
     neg, pos = roc.binormal_densities(x, separation, spread)
     at_threshold = np.array(roc.binormal_densities(np.array([threshold]), separation, spread)).ravel()
-    if weighted:
+    return density_chart(x, neg, pos, at_threshold, threshold, prevalence if weighted else None, "Score densities")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def score_histograms(y, scores, bins=40):
+    """Each class's histogram density of an uploaded file's scores, on shared bins."""
+    edges = np.histogram_bin_edges(scores, bins=bins)
+    return edges, np.histogram(scores[y == 0], edges, density=True)[0], np.histogram(scores[y == 1], edges, density=True)[0]
+
+
+def own_densities_figure(y, scores, threshold, weighted):
+    """The uploaded scores' histograms per class (drawn as step curves), with the four regions shaded."""
+    edges, neg_hist, pos_hist = score_histograms(y, scores)
+
+    def at(points):
+        return np.clip(np.searchsorted(edges, points, side="right") - 1, 0, len(neg_hist) - 1)
+
+    x = np.linspace(edges[0], edges[-1], 400)
+    bins, bin_at_threshold = at(x), at(np.array([threshold]))[0]
+    at_threshold = np.array([neg_hist[bin_at_threshold], pos_hist[bin_at_threshold]])
+    if not edges[0] <= threshold <= edges[-1]:
+        at_threshold = np.zeros(2)
+    return density_chart(x, neg_hist[bins], pos_hist[bins], at_threshold, threshold,
+                         float(y.mean()) if weighted else None, "Your scores: histogram densities")
+
+
+def density_chart(x, neg, pos, at_threshold, threshold, prevalence, title):
+    """Two score densities on the grid ``x`` with the four threshold regions shaded, scaled by the class
+    frequencies when ``prevalence`` is given.
+
+    The regions and the threshold line are layout shapes, so a threshold move redraws only them."""
+    if prevalence is not None:
         scale = np.array([1 - prevalence, prevalence])
         neg, pos, at_threshold = neg * scale[0], pos * scale[1], at_threshold * scale
-    fig = figure("Score densities" + (" × class frequency" if weighted else ""), height=380)
+    fig = figure(title + (" × class frequency" if prevalence is not None else ""), height=380)
     left, right = x < threshold, x > threshold
     for name, mask, y, y_threshold in [("TN", left, neg, at_threshold[0]), ("FP", right, neg, at_threshold[0]),
                                        ("FN", left, pos, at_threshold[1]), ("TP", right, pos, at_threshold[1])]:
@@ -67,7 +100,8 @@ def curves_figure(curve, operating, theory, recall, precision, prevalence):
                               dict(text="Precision–recall", x=0.78, xanchor="center", **panel_title)])
     fig.add_traces([
         dict(type="scatter", x=[0, 1], y=[0, 1], name="chance", mode="lines", line=dict(color=MUTED, dash="dot")),
-        dict(type="scatter", x=theory["fpr"], y=theory["tpr"], name="population", line=dict(color=MUTED, width=2, dash="dash")),
+        *([] if theory is None else  # an uploaded file has no population curve
+          [dict(type="scatter", x=theory["fpr"], y=theory["tpr"], name="population", line=dict(color=MUTED, width=2, dash="dash"))]),
         dict(type="scatter", x=curve.fpr, y=curve.tpr, name="sample", line=dict(color=POSITIVE, width=3)),
         dict(type="scatter", x=[0, 1], y=[prevalence, prevalence], name="chance", mode="lines", showlegend=False,
              line=dict(color=MUTED, dash="dot"), xaxis="x2", yaxis="y2"),
@@ -94,21 +128,51 @@ def confusion_table(counts, r):
 
 
 @live_part
-def threshold_part(threshold_box, density_box, curves_box, table_box, settings):
+def threshold_part(threshold_box, density_box, curves_box, table_box, settings, own=None):
     """The threshold slider and what it moves: the shaded regions, both operating points, the counts."""
     n, separation, spread, prevalence, weighted, seed = settings
-    with threshold_box:
-        threshold = controls.slider("Threshold (score ≥ threshold ⇒ positive)", "roc_t", -3.0, 6.0, 0.75, 0.05)
-    sample, curve, recall, precision, _, _ = sample_and_curves(n, separation, spread, prevalence, seed)
+    if own is not None and own.is_user:
+        with threshold_box:
+            threshold = own_threshold(own.scores, own.key)
+        sample, curve, recall, precision, _, _ = own_curves(own.y, own.scores)
+        prevalence, theory = float(own.y.mean()), None
+        density = own_densities_figure(own.y, own.scores, threshold, weighted)
+    else:
+        with threshold_box:
+            threshold = controls.slider("Threshold (score ≥ threshold ⇒ positive)", "roc_t", -3.0, 6.0, 0.75, 0.05)
+        sample, curve, recall, precision, _, _ = sample_and_curves(n, separation, spread, prevalence, seed)
+        theory = population_curve(separation, spread, prevalence)
+        density = densities_figure(separation, spread, prevalence, threshold, weighted)
     counts = roc.confusion_at(sample.y, sample.scores, threshold)
     r = roc.rates(counts)
-    theory = population_curve(separation, spread, prevalence)
     with density_box:
-        show(densities_figure(separation, spread, prevalence, threshold, weighted), "roc_density")
+        show(density, "roc_density")
     with curves_box:
         show(curves_figure(curve, r, theory, recall, precision, prevalence), "roc_curves")
     with table_box:
         st.markdown(f"**At threshold {threshold:g}**\n\n" + confusion_table(counts, r))
+
+
+def own_threshold(scores, key):
+    """A threshold slider over an uploaded file's score range, 200 round steps, starting at the median.
+
+    Not bound to the URL: a link cannot carry the file. Keyed by the file, so a new file gets a new slider."""
+    low, high = float(scores.min()), float(scores.max())
+    step = 10.0 ** np.floor(np.log10((high - low) / 200)) if high > low else 1.0
+    decimals = max(0, int(-np.log10(step)))
+    low, high = round(np.floor(low / step) * step, decimals), round(np.ceil(high / step) * step, decimals)
+    high = max(high, round(low + step, decimals))
+    start = float(np.clip(round(np.median(scores), decimals), low, high))
+    return st.slider("Threshold (score ≥ threshold ⇒ positive)", low, high, start, round(step, decimals),
+                     key=f"roc_tu_{key}", format=f"%.{decimals}f")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def own_curves(y, scores):
+    """The uploaded file's curves and AUC, shaped like ``sample_and_curves``'s result."""
+    curve = roc.roc_points(y, scores)
+    recall, precision = roc.pr_points(y, scores)
+    return SimpleNamespace(y=y, scores=scores), curve, recall, precision, roc.auc(y, scores), roc.auc_by_pairs(y, scores)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -117,43 +181,66 @@ def population_curve(separation, spread, prevalence):
 
 
 def auc_metrics(auc, auc_pairs, population, sample, n):
-    """Threshold-free numbers: AUC two ways, the population AUC and the class balance, two per row."""
+    """Threshold-free numbers: AUC two ways, the population AUC (None for a file) and the class balance."""
     metric_row({"AUC": f"{auc:.3f}", "P(score₊ > score₋)": f"{auc_pairs:.3f}"},
                help={"P(score₊ > score₋)": "Chance that a random positive outscores a random negative — the meaning of AUC."})
-    metric_row({"population AUC": f"{population:.3f}", "positives": f"{int(sample.y.sum()):,}"},
+    positives = int(sample.y.sum())
+    metric_row({"population AUC": f"{population:.3f}"} if population is not None else {"negatives": f"{n - positives:,}"}
+               | {"positives": f"{positives:,}"},
                help={"positives": f"Positive cases among the {n:,} in the sample."})
+
+
+def model_controls():
+    """The score model's controls: separation, spread, prevalence, sample size and seed."""
+    separation = controls.slider("Class separation (mean of positives)", "roc_sep", 0.0, 4.0, 1.5, 0.1)
+    spread = controls.slider("Spread of positive scores (σ)", "roc_spread", 0.3, 3.0, 1.0, 0.1,
+                             help="Negatives always score N(0, 1).")
+    prevalence = controls.log_slider("Prevalence (share of positives)", "roc_prev", PREVALENCES, 0.5,
+                                     help="A rare disease has prevalence 0.01 or below.")
+    n = controls.log_slider("Cases in the sample", "roc_n", SAMPLE_SIZES, 2000)
+    seed = controls.slider("Sample seed", "roc_seed", 0, 20, 0)
+    return separation, spread, prevalence, n, seed
 
 
 def play():
     controls_col, charts_col = st.columns([1, 3], gap="large")
     with controls_col:
         threshold_box = st.container()  # the threshold comes first: it is what this page is about
-        separation = controls.slider("Class separation (mean of positives)", "roc_sep", 0.0, 4.0, 1.5, 0.1)
-        spread = controls.slider("Spread of positive scores (σ)", "roc_spread", 0.3, 3.0, 1.0, 0.1,
-                                 help="Negatives always score N(0, 1).")
-        prevalence = controls.log_slider("Prevalence (share of positives)", "roc_prev", PREVALENCES, 0.5,
-                                         help="A rare disease has prevalence 0.01 or below.")
-        n = controls.log_slider("Cases in the sample", "roc_n", SAMPLE_SIZES, 2000)
+        model_box = st.container()
         weighted = controls.toggle("Scale by class frequency", "roc_weighted", True,
                                    help="On: the curves' areas are proportional to how many cases each class has.")
-        seed = controls.slider("Sample seed", "roc_seed", 0, 20, 0)
+        own = own_data("roc", "labels_scores", slug="roc_auc")
+    if own.is_user:  # the model's controls do nothing for a file; the download offers the default sample
+        separation, spread, prevalence, n, seed = 1.5, 1.0, 0.5, 2000, 0
+    else:
+        with model_box:
+            separation, spread, prevalence, n, seed = model_controls()
     sample, _, _, _, auc, auc_pairs = sample_and_curves(n, separation, spread, prevalence, seed)
+    own.offer(pd.DataFrame({"label": sample.y, "score": sample.scores.round(4)}))
+    if own.is_user:
+        sample, _, _, _, auc, auc_pairs = own_curves(own.y, own.scores)
+        n = len(own.y)
     with charts_col:
         density_box, curves_box = st.container(), st.container()
     table_col, auc_col = st.columns([1.25, 1], gap="large")
-    threshold_part(threshold_box, density_box, curves_box, table_col, (n, separation, spread, prevalence, weighted, seed))
-    population = roc.binormal_auc(separation, spread)
+    threshold_part(threshold_box, density_box, curves_box, table_col, (n, separation, spread, prevalence, weighted, seed),
+                   own)
+    population = None if own.is_user else roc.binormal_auc(separation, spread)
     with auc_col:
         auc_metrics(auc, auc_pairs, population, sample, n)
 
     # The claims do not depend on the threshold slider, so moving it does not recompute them.
-    balanced = roc.equal_error_threshold(separation, spread)
-    at_balance = roc.binormal_rates(balanced, separation, spread, prevalence)
-    sensitivity, balanced_precision = float(at_balance["tpr"]), float(at_balance["precision"])
-    return [
+    claims = [
         Claim("AUC is the probability that a random positive scores higher than a random negative.",
               f"AUC by area = {auc:.4f}; by counting all positive–negative pairs = {auc_pairs:.4f}",
               abs(auc - auc_pairs) < 1e-9),
+    ]
+    if own.is_user:  # the other two checks are about the score model, which an uploaded file does not have
+        return claims
+    balanced = roc.equal_error_threshold(separation, spread)
+    at_balance = roc.binormal_rates(balanced, separation, spread, prevalence)
+    sensitivity, balanced_precision = float(at_balance["tpr"]), float(at_balance["precision"])
+    return claims + [
         Claim("For a rare disease, a test with good sensitivity and specificity can still be wrong most of the "
               "times it says positive — watch precision, not accuracy.",
               f"at the threshold where sensitivity = specificity = {sensitivity:.3f} (t = {balanced:.2f}) and "

@@ -1,5 +1,6 @@
 """SVM: decision function, margins and support vectors; C, kernels, γ; hinge loss; the 3-D kernel lift."""
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from engine import svm
@@ -8,6 +9,7 @@ from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_contours, add_heatmap_image, add_rings, legend_entry
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, show, square_axes
+from ui.upload import axis_title, own_data
 
 GRID = 90
 CLAIM_GRID_STRIDE = 9
@@ -16,8 +18,13 @@ GAMMA_VALUES = controls.powers_of_ten(-2, 2)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed):
-    X, y = classification_2d(dataset, n, noise, random_state=seed)
+def builtin_data(dataset, noise, n, seed):
+    return classification_2d(dataset, n, noise, random_state=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fit_on_grid(X, y, kernel, C, gamma, degree):
+    """The fit on the points ``X`` (n, 2) with classes ``y`` in {0, 1} (built-in or uploaded), on a grid."""
     fit = svm.fit_svm(X, y, kernel, C, gamma, degree)
     xs, ys, points = grid_2d(X, GRID)
     surface = fit.decision_function(points).reshape(GRID, GRID)
@@ -36,7 +43,7 @@ def lifted_circles():
     return X, y, svm.separate_lifted(X, y)
 
 
-def boundary_figure(X, y, support, xs, ys, surface, title):
+def boundary_figure(X, y, support, xs, ys, surface, title, names=None, classes=None):
     """Data points as traces; the decision function, its contours and the support vectors as layout.
 
     C, γ and the kernel change only the layout part, so moving them redraws it without the points."""
@@ -45,14 +52,15 @@ def boundary_figure(X, y, support, xs, ys, surface, title):
     add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -limit, limit, opacity=0.55)
     add_contours(fig, xs, ys, surface, 0, "boundary f = 0")
     add_contours(fig, xs, ys, surface, [-1, 1], "margins f = ±1", dash="dash")
-    for value, name, color in ((0, "class −1", NEGATIVE), (1, "class +1", POSITIVE)):
+    labels = [f"{axis_title(c)} (class {sign})" for c, sign in zip(classes, "−+")] if classes else ["class −1", "class +1"]
+    for value, name, color in ((0, labels[0], NEGATIVE), (1, labels[1], POSITIVE)):
         members = y == value
         fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
                            marker=dict(size=8, color=color)))
     ring = 0.012 * max(xs[-1] - xs[0], ys[-1] - ys[0])  # about 7 px on the default chart
     add_rings(fig, X[support, 0], X[support, 1], ring, "support vectors")
-    fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁")
-    fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂")
+    fig.update_xaxes(range=[xs[0], xs[-1]], title=f"{axis_title(names[0])} (z-score)" if names else "x₁")
+    fig.update_yaxes(range=[ys[0], ys[-1]], title=f"{axis_title(names[1])} (z-score)" if names else "x₂")
     return square_axes(fig)  # the plot area shrinks to the painted grid; the axes never widen past it
 
 
@@ -89,13 +97,13 @@ def lift_figure(X, y, plane):
 
 
 @live_part
-def c_part(c_box, charts_box, settings):
+def c_part(c_box, charts_box, settings, own=None):
     """C and all it moves: the fit, its metrics, both charts and the claims (every one depends on C)."""
-    dataset, noise, n, kernel, gamma, degree, seed = settings
+    X, y, kernel, gamma, degree = settings
     with c_box:
         C = controls.log_slider("C (penalty for margin violations)", "svm_C", C_VALUES, 1.0)
     (X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, margins,
-     smaller_c, converged) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed)
+     smaller_c, converged) = fit_on_grid(X, y, kernel, C, gamma, degree)
     with charts_box:
         if not converged:
             st.warning(f"The solver stopped after {svm.MAX_ITER:,} iterations without converging, so this boundary "
@@ -106,7 +114,8 @@ def c_part(c_box, charts_box, settings):
                     "training accuracy": f"{accuracy:.1%}"},
                    help={"margin width": "2/‖w‖, defined for the linear kernel."})
         show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
-                             + (f", γ = {gamma:g}" if kernel != "linear" else "")), "svm_boundary")
+                             + (f", γ = {gamma:g}" if kernel != "linear" else ""),
+                             *((own.names, own.classes) if own is not None and own.is_user else ())), "svm_boundary")
         show(loss_figure(margins), "svm_loss")
 
     change = float(sv_change / max(np.abs(surface).max(), 1e-9))
@@ -132,14 +141,24 @@ def play():
         gamma = controls.log_slider("γ (RBF / poly kernel width)", "svm_gamma", GAMMA_VALUES, 1.0,
                                     help="Large γ: each point's influence is local, the boundary wiggles.")
         degree = controls.slider("Polynomial degree", "svm_degree", 2, 5, 3)
-        dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
-                                  labels={"blobs": "overlapping blobs", "xor": "XOR"})
-        noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
-        n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
-        seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
+        data_box = st.container()
+        own = own_data("svm", "features_label", max_rows=1000, standardise=True, slug="svm")
+    if own.is_user:  # the generator's controls do nothing for a file; the download offers the default data
+        dataset, noise, n, seed = "blobs", 0.2, 160, 0
+    else:
+        with data_box:
+            dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
+                                      labels={"blobs": "overlapping blobs", "xor": "XOR"})
+            noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
+            n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
+            seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
+    X, y = builtin_data(dataset, noise, n, seed)
+    own.offer(pd.DataFrame({"x1": X[:, 0].round(4), "x2": X[:, 1].round(4), "label": y}))
+    if own.is_user:
+        X, y = own.X, own.y
     with chart_col:
         charts_box = st.container()
-    c_part(c_box, charts_box, (dataset, noise, n, kernel, gamma, degree, seed))
+    c_part(c_box, charts_box, (X, y, kernel, gamma, degree), own)
     return []
 
 

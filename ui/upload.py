@@ -426,6 +426,13 @@ def loading_code(kind: str, chosen: Chosen, file_name: str, delimiter: str = ","
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
+def axis_title(name: str) -> str:
+    """A column name as a Plotly axis title: clipped, with ``<``, ``>`` and ``&`` as entities (Plotly reads
+    a little HTML in titles)."""
+    import html
+    return html.escape(_clip(name, 40), quote=False)
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 
 
@@ -538,6 +545,8 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
             if len(parsed) > max_rows:
                 raise ValueError(f"The file has {len(parsed):,} data rows; this page takes at most {max_rows:,}. "
                                  "Upload a sample of your rows.")
+            if len(parsed) < min_rows:
+                raise ValueError(f"The file has {len(parsed)} data rows; this page needs at least {min_rows}.")
             columns, positive = _column_choice(prefix, key, parsed, kind)
             chosen = choose(parsed, kind, columns, positive=positive, max_classes=max_classes,
                             standardise=standardise, min_rows=min_rows)
