@@ -41,6 +41,7 @@ EVERY_KIND = {
     "huge_values_overflow.csv": "too large for the maths",
     "too_few_rows.csv": "at least 10",
     "markdown_names.csv": "not numbers in row 2",
+    "long_column_name.csv": "5,000 characters",
 }
 BY_KIND = {
     "missing_values.csv": {"labels_scores": "missing labels in row 7", "features": "missing values in rows 7 and 11",

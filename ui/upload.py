@@ -53,11 +53,12 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 50
 MAX_ABS = 1e6                 # larger values are refused: squared distances and sums of them must stay exact enough
 MIN_ROWS = 10
+MAX_NAME = 100                # characters in a column name
 KINDS = ("labels_scores", "features", "features_label")
 DELIMITERS = (",", ";", "\t", "|")
 SHOWN = 5                     # how many offending rows or cells a message names
 LABEL_NAMES = ("label", "labels", "class", "classes", "target", "y", "outcome", "truth", "category")
-SCORE_NAMES = ("score", "scores", "probability", "prob", "p", "prediction", "predicted", "proba")
+SCORE_WORDS = ("score", "prob", "pred", "risk", "logit", "confidence")  # a column name containing one is a score
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$")
@@ -200,6 +201,10 @@ def read_csv(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROW
     if len(frame) > max_rows:
         raise ValueError(f"The file has more than {max_rows:,} data rows; the limit here is {max_rows:,}. Upload "
                          "a sample of your rows.")
+    long = [j for j, name in enumerate(names) if len(name) > MAX_NAME]
+    if long:
+        raise ValueError(f"Column {long[0] + 1} has a name of {len(names[long[0]]):,} characters; names may have at "
+                         f"most {MAX_NAME}. Shorten the header row (it should name the columns, not hold data).")
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError("Two columns have the same name (" + ", ".join(f"“{_clip(n)}”" for n in duplicates[:SHOWN])
@@ -330,7 +335,7 @@ def default_columns(frame: pd.DataFrame, kind: str) -> list[str]:
         label = min(reversed(names), key=lambda n: frame[n].nunique())
     others = [n for n in numeric if n != label] + [n for n in names if n != label and n not in numeric]
     if kind == "labels_scores":
-        score = next((n for n in others if n.strip().lower() in SCORE_NAMES), others[0])
+        score = next((n for n in others if any(word in n.lower() for word in SCORE_WORDS)), others[0])
         return [label, score]
     return [*others[:2], label]
 
