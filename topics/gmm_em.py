@@ -96,7 +96,7 @@ def em_figure(X, steps, index, frames, names=None):
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
     if names:  # an uploaded file: its columns, as z-scores
-        fig.update_xaxes(title=f"{axis_title(names[0])} (z-score)")
+        fig.update_xaxes(title=dict(text=f"{axis_title(names[0])} (z-score)", standoff=52))  # below ▶ Play
         fig.update_yaxes(title=f"{axis_title(names[1])} (z-score)")
     return square_axes(add_play(fig, frames, index, duration_ms=400))
 

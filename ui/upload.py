@@ -479,14 +479,14 @@ class OwnData:
         if self.download_box is None:
             return
         with self.download_box:
-            st.download_button("Download the built-in data (CSV template)", builtin.to_csv(index=False),
+            st.download_button("Built-in data as CSV (a template)", builtin.to_csv(index=False),
                                file_name=file_name or f"{self.slug}_builtin.csv", mime="text/csv",
-                               on_click="ignore", icon=":material/download:")
+                               on_click="ignore", icon=":material/download:", type="tertiary")
 
 
-NEEDS = {"labels_scores": "a label column with two classes and a numeric score column",
-         "features": "at least two numeric columns (you choose which two to plot)",
-         "features_label": "two numeric feature columns and a label column"}
+NEEDS = {"labels_scores": "a label column (two classes) and a score column",
+         "features": "two or more numeric columns (you choose two)",
+         "features_label": "two numeric features and a label column (two classes)"}
 
 
 def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
@@ -534,16 +534,17 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
     upload_key = f"{prefix}_upload"
     has_file = st.session_state.get(upload_key) is not None
     with st.expander("Use your own data (CSV)", icon=":material/upload_file:", expanded=has_file):
-        st.markdown(f"Needs {NEEDS[kind]}, with a header row. At most **2 MB**, **{max_rows:,} rows** and "
-                    f"**{MAX_COLUMNS} columns**. The file stays in this browser session only and is never saved; "
-                    "a shared link shows the built-in data, since a link cannot carry a file.")
+        st.markdown(f"A CSV with a header row and {NEEDS[kind]}; at most **2 MB**, **{max_rows:,} rows**, "
+                    f"{MAX_COLUMNS} columns.  \n:small[:gray[Kept in this browser session only, never saved. A "
+                    "shared link shows the built-in data: a link cannot carry a file.]]")
         upload = st.file_uploader("CSV file", type=["csv"], key=upload_key, max_upload_size=MAX_BYTES // 2**20,
                                   label_visibility="collapsed")
-        download_box = st.container()
+        choices_box, download_box = st.container(), st.container()
         base = OwnData(False, download_box=download_box, slug=slug or prefix)
         if upload is None:
             return base
         key, parsed = _parsed(prefix, upload)
+    with choices_box:
         try:
             if isinstance(parsed, ValueError):
                 raise parsed
@@ -560,8 +561,9 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
                      icon=":material/error:")
             return base
         n = len(parsed)
-        note = (" Features are shown as z-scores (mean 0, standard deviation 1)." if standardise else "")
-        st.caption(f":material/check_circle: Using your file ({n:,} rows).{note}")
+        note = " Features as z-scores (mean 0, SD 1)." if standardise else ""
+        st.caption(f":material/check_circle: Using your file ({n:,} rows).{note} Controls that only shape the "
+                   "built-in data are hidden.")
         choice_key = hashlib.sha256(repr((key, chosen.names, chosen.positive)).encode()).hexdigest()[:12]
         return OwnData(True, chosen.X, chosen.y, chosen.scores, chosen.names, chosen.classes, chosen.positive,
                        chosen.standardised, upload.name, choice_key,
