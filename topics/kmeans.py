@@ -22,7 +22,7 @@ def builtin_data(dataset, k_true, seed):
     return clustering_2d(dataset, 300, k_true, random_state=seed)[0]
 
 
-@st.cache_data(max_entries=64, show_spinner="Running K-means…")
+@st.cache_data(max_entries=64, show_spinner=False)
 def run(X, k, init, seed):
     """The points ``X`` (built-in or uploaded, (n, 2)) clustered step by step, and scikit-learn's runs."""
     steps = clustering.kmeans_steps(X, k, init=init, random_state=seed)
@@ -31,7 +31,7 @@ def run(X, k, init, seed):
     return X, steps, float(reference.inertia_), float(restarts)
 
 
-@st.cache_data(max_entries=32, show_spinner="Computing the elbow curve…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def elbow_curve(X, seed):
     return clustering.elbow(X, ELBOW_KS, random_state=seed)
 
@@ -136,7 +136,12 @@ def play():
     inertia_col, elbow_col = st.columns(2)
     stepper(step_box, figure_box, inertia_col, (X, k, init, seed), own.names if own.is_user else None)
     with elbow_col:
-        show(elbow_figure(elbow_curve(X, seed), k), "km_elbow")
+        if own.is_user:  # ten k-means++ fits on up to 1,000 points: a second or two the first time
+            with st.spinner("Computing the elbow curve for your data…"):
+                inertias = elbow_curve(X, seed)
+        else:
+            inertias = elbow_curve(X, seed)
+        show(elbow_figure(inertias, k), "km_elbow")
 
     inertias = np.array([s.inertia for s in steps])
     final = steps[-1].inertia

@@ -102,8 +102,12 @@ def c_part(c_box, charts_box, settings, own=None):
     X, y, kernel, gamma, degree = settings
     with c_box:
         C = controls.log_slider("C (penalty for margin violations)", "svm_C", C_VALUES, 1.0)
-    (X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, margins,
-     smaller_c, converged) = fit_on_grid(X, y, kernel, C, gamma, degree)
+    if own is not None and own.is_user:  # up to 1,000 points and three fits: a second or more the first time
+        with st.spinner("Fitting the SVM to your data…"):
+            fitted = fit_on_grid(X, y, kernel, C, gamma, degree)
+    else:
+        fitted = fit_on_grid(X, y, kernel, C, gamma, degree)
+    X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, margins, smaller_c, converged = fitted
     with charts_box:
         if not converged:
             st.warning(f"The solver stopped after {svm.MAX_ITER:,} iterations without converging, so this boundary "
