@@ -1,6 +1,7 @@
 """Screenshot pages as a student sees them: Debian's Chromium at 1366×768, the whole page, PNG files.
 
     python bench/screenshot.py svm "kmeans?km_k=5&km_init=bad" [--out test-artifacts/shots] [--viewport]
+    python bench/screenshot.py kmeans --upload my_data.csv     # a student's CSV uploaded on each page
 
 Each argument is a slug, optionally with the page's URL parameters. One server serves them all; the files
 are named after the slug and the parameters. ``--viewport`` saves only the first screen (what a projector
@@ -24,6 +25,7 @@ def main() -> int:
     parser.add_argument("pages", nargs="+", help="slug or slug?key=value&…")
     parser.add_argument("--out", default=str(ROOT / "test-artifacts" / "shots"))
     parser.add_argument("--viewport", action="store_true", help="only the first 1366×768 screen")
+    parser.add_argument("--upload", help="a CSV file to upload through the page's “Use your own data” panel")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -39,12 +41,25 @@ def main() -> int:
                 wait_for_app(page)
             else:
                 wait_for_charts(page, 1)
+            if args.upload:
+                upload(page, args.upload)
             page.wait_for_timeout(800)  # let Plotly finish its transitions
-            path = out / (re.sub(r"[^A-Za-z0-9_.=-]+", "_", spec) + ".png")
+            path = out / (re.sub(r"[^A-Za-z0-9_.=-]+", "_", spec + (f"_{Path(args.upload).stem}" if args.upload
+                                                                  else "")) + ".png")
             page.screenshot(path=str(path), full_page=not args.viewport)
             print(path)
         browser.close()
     return 0
+
+
+def upload(page, csv_path: str) -> None:
+    """Open the page's “Use your own data” panel, upload ``csv_path`` and wait for the page to settle."""
+    page.get_by_text("Use your own data (CSV)").first.click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(csv_path)
+    page.wait_for_timeout(1000)
+    page.get_by_text("Using your file").or_(page.locator("[data-testid='stAlert']")).first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,14 @@ from ui.theme import PALETTE, Figure, encode_arrays
 DATASET_LABELS = {"blobs": "round blobs", "uneven": "uneven sizes", "stretched": "stretched clusters"}
 
 
-def cluster_data_controls(prefix: str, default_dataset: str = "blobs"):
-    """Data set, true cluster count, k and seed, bound to the URL under ``prefix``."""
+def cluster_data_controls(prefix: str, default_dataset: str = "blobs", builtin: bool = True):
+    """Data set, true cluster count, k and seed, bound to the URL under ``prefix``.
+
+    With ``builtin`` False (the student's own data is shown) only k and the seed are drawn, and the data set
+    and cluster count come back as their defaults."""
+    if not builtin:
+        return default_dataset, 3, controls.slider("k (clusters to fit)", f"{prefix}_k", 1, 8, 3), \
+            controls.slider("Seed", f"{prefix}_seed", 0, 20, 0)
     dataset = controls.choice("Data set", f"{prefix}_data", list(CLUSTERING), index=list(CLUSTERING).index(default_dataset),
                               labels=DATASET_LABELS)
     k_true = controls.slider("Clusters in the data", f"{prefix}_ktrue", 2, 6, 3)
@@ -23,7 +29,12 @@ def cluster_data_controls(prefix: str, default_dataset: str = "blobs"):
 
 def step_slider(prefix: str, labels: list[str]) -> int:
     """A slider over the recorded half-steps, captioned with what the chosen step did."""
-    index = controls.slider("Step", f"{prefix}_step", 0, len(labels) - 1, 0,
+    key = f"{prefix}_step"
+    # A step kept from a run with more steps (another k, another file) would be past the end: go to the end.
+    # The default is then None (= the minimum, 0), since Streamlit warns about a default set beside the state.
+    if st.session_state.get(key, 0) > len(labels) - 1:
+        st.session_state[key] = len(labels) - 1
+    index = controls.slider("Step", key, 0, len(labels) - 1, None,
                             help="Each step is one half of an iteration. Press ▶ on the chart to animate.")
     st.caption(f"Step {index} of {len(labels) - 1}: {labels[index]}")
     return index

@@ -1,0 +1,124 @@
+"""“Use your own data” on every page that takes a CSV, through AppTest's file uploader.
+
+Every hostile file (tests/data/hostile, plus a 10 MB file, 10,000 columns and too many rows generated here)
+gets a clear ``st.error`` and never an exception, and the page goes back to its built-in data; a valid file
+replaces the data in every chart, and the claims that need the built-in generator are left out.
+"""
+import json
+
+import pytest
+
+from tests.pages.conftest import chart_figures, exceptions, open_page
+from tests.test_upload import BY_KIND, EVERY_KIND, HOSTILE, VALID
+
+PAGES = {"roc_auc": ("roc", "labels_scores"), "kmeans": ("km", "features"), "gmm_em": ("em", "features"),
+         "svm": ("svm", "features_label")}
+ROW_LIMIT = {"roc_auc": 5000, "kmeans": 1000, "gmm_em": 1000, "svm": 1000}
+USING = "Using your file"
+# Claims about the built-in generator, which must not be shown for a file.
+GENERATOR_CLAIMS = {"roc_auc": ["rare disease", "does not depend on prevalence"], "gmm_em": ["Where K-means fails"],
+                    "kmeans": [], "svm": []}
+
+
+def generated(tmp_path_factory):
+    """The files too big to commit: (name, bytes, phrase of the message)."""
+    row = "0.123456,0.654321,1\n"
+    big = ("x1,x2,label\n" + row * (10 * 2**20 // len(row))).encode()
+    wide = (",".join(f"c{j}" for j in range(10_000)) + "\n" + ",".join("1" for _ in range(10_000)) + "\n").encode()
+    tall = ("x1,x2,label\n" + "".join(f"{i % 7}.5,{i % 11}.25,{i % 2}\n" for i in range(5001))).encode()
+    return [("ten_megabytes.csv", big, "the limit is 2 MB"), ("ten_thousand_columns.csv", wide, "10,000 columns"),
+            ("too_many_rows.csv", tall, "more than 5,000")]
+
+
+def unescaped(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def upload(at, prefix, name, data):
+    at.file_uploader(key=f"{prefix}_upload").set_value((name, data, "text/csv")).run()
+    return at
+
+
+def state(at):
+    """What the page shows of its data: the chart data (not the layout) and whether a file is in use."""
+    data = json.dumps([figure["data"] for figure in chart_figures(at)], sort_keys=True)
+    return data, any(USING in caption.value for caption in at.caption)
+
+
+def file_rows(n):
+    """A valid file of ``n`` rows: two noisy groups."""
+    return ("x1,x2,label\n" + "".join(f"{(i % 17) / 3 + 4 * (i % 2)},{(i % 13) / 2 - 3 * (i % 2)},{i % 2}\n"
+                                      for i in range(n))).encode()
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_every_hostile_file_gets_a_clear_message_and_the_built_in_data_stays(slug, tmp_path_factory):
+    prefix, kind = PAGES[slug]
+    at = open_page(f"topics/{slug}.py")
+    builtin, _ = state(at)
+    upload(at, prefix, "good.csv", (VALID / "two_clusters_labelled.csv").read_bytes())
+    assert not exceptions(at) and not at.error and state(at)[1]
+    assert state(at)[0] != builtin, "a valid file replaces the data in the charts"
+    files = [(path.name, path.read_bytes(), EVERY_KIND.get(path.name, BY_KIND.get(path.name, {}).get(kind)))
+             for path in sorted(HOSTILE.glob("*.csv"))] + generated(tmp_path_factory)
+    files.append(("one_row_too_many.csv", file_rows(ROW_LIMIT[slug] + 1), "at most" if ROW_LIMIT[slug] < 5000
+                  else "more than 5,000"))
+    for name, data, phrase in files:
+        upload(at, prefix, name, data)
+        assert not exceptions(at), f"{name}: {exceptions(at)}"
+        errors = [unescaped(e.value) for e in at.error]
+        if phrase is None:  # this page takes the file (e.g. a label column a clustering page ignores)
+            assert not errors and state(at)[1], f"{name}: {errors}"
+            continue
+        assert len(errors) == 1 and phrase in errors[0], f"{name}: {errors}"
+        assert "built-in data" in errors[0]
+        shown, using = state(at)
+        assert not using and shown == builtin, f"{name}: the page should be back on its built-in data"
+        assert len(chart_figures(at)) >= 2
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_a_valid_file_drives_every_chart_and_only_the_claims_it_can_check(slug):
+    prefix, _ = PAGES[slug]
+    at = open_page(f"topics/{slug}.py")
+    upload(at, prefix, "semicolons.csv", (VALID / "semicolon_decimal_comma.csv").read_bytes())
+    assert not exceptions(at) and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Claim:**" in text
+    for phrase in GENERATOR_CLAIMS[slug]:
+        assert phrase not in text, f"{phrase!r} needs the built-in generator"
+    for kind in ("slider", "select_slider"):  # every control still works on the file, at both ends
+        for key in [w.key for w in at.get(kind)]:
+            widget = next(w for w in at.get(kind) if w.key == key)
+            for end in ((widget.min, widget.max) if kind == "slider" else (widget.options[0], widget.options[-1])):
+                widget = next(w for w in at.get(kind) if w.key == key)
+                widget.set_value(end if kind == "slider" else type(widget.value)(end)).run()
+                assert not exceptions(at), f"{key}={end}: {exceptions(at)}"
+                assert state(at)[1] and not at.error, f"{key}={end}: {[e.value for e in at.error]}"
+    at.file_uploader(key=f"{prefix}_upload").clear().run()
+    assert not exceptions(at) and not state(at)[1]
+
+
+def test_roc_the_positive_class_and_the_columns_are_chosen_by_name():
+    at = open_page("topics/roc_auc.py")
+    upload(at, "roc", "diagnosis.csv", (VALID / "text_labels_quoted.csv").read_bytes())
+    assert [s.label for s in at.selectbox] == ["Label column", "Score column", "Positive class"]
+    assert at.selectbox[2].value == "malignant"
+    auc = float(at.metric[0].value)
+    at.selectbox[2].select("benign").run()
+    assert abs(float(at.metric[0].value) - (1 - auc)) <= 0.001
+    at.selectbox[1].select("diagnosis").run()  # one column cannot be both
+    assert any("two different columns" in unescaped(e.value) for e in at.error)
+    assert not exceptions(at)
+
+
+def test_degenerate_but_valid_files_do_not_break_the_clustering_pages():
+    """Ten rows of two distinct points, and k up to 8: fewer distinct points than clusters."""
+    data = b"a,b\n" + b"1,2\n3,4\n" * 5
+    for slug in ("kmeans", "gmm_em"):
+        prefix, _ = PAGES[slug]
+        at = open_page(f"topics/{slug}.py")
+        upload(at, prefix, "two_points.csv", data)
+        assert not exceptions(at)
+        at.slider(key=f"{prefix}_k").set_value(8).run()
+        assert not exceptions(at), exceptions(at)
