@@ -144,26 +144,30 @@ def gradient_through_time(cell, steps=50, hidden=32, random_state=0, gain=1.0, g
     inputs = input_scale * torch.randn(steps, hidden, generator=generator, dtype=torch.float64)
     width = 2 * hidden if cell == "lstm" else hidden
 
-    def step(x, state):  # s_t → s_{t+1}; for the LSTM s_t = (h_t, c_t) side by side
+    def step(x, state):  # s_t → s_{t+1} for a batch of rows; for the LSTM s_t = (h_t, c_t) side by side
         if cell == "lstm":
-            return torch.cat(module(x, (state[:hidden], state[hidden:])))
+            return torch.cat(module(x, (state[:, :hidden], state[:, hidden:])), dim=1)
         return module(x, state)
 
     with torch.no_grad():
-        states = [torch.zeros(width, dtype=torch.float64)]
+        states = [torch.zeros(1, width, dtype=torch.float64)]
         for t in range(steps):
-            states.append(step(inputs[t], states[-1]))
-    before = torch.stack(states[:-1])
-    # Each step's Jacobian ∂s_{t+1}/∂s_t by reverse-mode autograd, all steps at once; the chain rule then
-    # multiplies them from the end: ∂h_T/∂s_t = [I 0] J_{T-1} … J_t.
-    steps_jacobian = torch.func.vmap(torch.func.jacrev(step, argnums=1))(inputs, before).detach().numpy()
+            states.append(step(inputs[t:t + 1], states[-1]))
+    # Each step's Jacobian ∂s_{t+1}/∂s_t by reverse-mode autograd, all steps in one backward pass: every
+    # state is copied once per output unit, copy b backpropagates the unit vector e_b, and so receives row b
+    # of that step's Jacobian. The chain rule then multiplies them from the end: ∂h_T/∂s_t = [I 0] J_{T-1} … J_t.
+    before = torch.cat(states[:-1]).repeat_interleave(width, dim=0).requires_grad_(True)
+    after = step(inputs.repeat_interleave(width, dim=0), before)
+    units = torch.eye(width, dtype=torch.float64).repeat(steps, 1)
+    (rows,) = torch.autograd.grad(after, before, grad_outputs=units)
+    steps_jacobian = rows.reshape(steps, width, width).numpy()
     product = np.eye(hidden, width)
     jacobians = [product]
     for t in range(steps - 1, -1, -1):
         product = product @ steps_jacobian[t]
         jacobians.append(product)
     norms = np.linalg.norm(np.array(jacobians[::-1]), ord=2, axis=(1, 2))
-    h_states = torch.stack(states).numpy()[:, :hidden]
+    h_states = torch.cat(states).numpy()[:, :hidden]
     return GradientThroughTime(cell=cell, distance=np.arange(steps, -1, -1), norm=norms, states=h_states,
                                grad_h0=np.ones(hidden) @ product)
 
