@@ -46,7 +46,13 @@ def main() -> int:
             page.wait_for_timeout(800)  # let Plotly finish its transitions
             path = out / (re.sub(r"[^A-Za-z0-9_.=-]+", "_", spec + (f"_{Path(args.upload).stem}" if args.upload
                                                                   else "")) + ".png")
-            page.screenshot(path=str(path), full_page=not args.viewport)
+            if not args.viewport:  # Streamlit scrolls inside its own container: grow the window to the page instead
+                height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, [data-testid=stMain]')]"
+                                       ".map(e => e.scrollHeight), 768)")
+                page.set_viewport_size({"width": 1366, "height": min(int(height), 12000)})
+                page.wait_for_timeout(500)
+            page.screenshot(path=str(path))
+            page.set_viewport_size({"width": 1366, "height": 768})
             print(path)
         browser.close()
     return 0
