@@ -533,18 +533,18 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
     max_rows = min(int(max_rows), MAX_ROWS)
     upload_key = f"{prefix}_upload"
     has_file = st.session_state.get(upload_key) is not None
-    with st.expander("Use your own data (CSV)", icon=":material/upload_file:", expanded=has_file):
+    panel = st.expander("Use your own data (CSV)", icon=":material/upload_file:", expanded=has_file)
+    with panel:  # offer() appends the download to the panel later: no extra containers (each costs a re-render)
         st.markdown(f"A CSV with a header row and {NEEDS[kind]}; at most **2 MB**, **{max_rows:,} rows**, "
                     f"{MAX_COLUMNS} columns.  \n:small[:gray[Kept in this browser session only, never saved. A "
                     "shared link shows the built-in data: a link cannot carry a file.]]")
         upload = st.file_uploader("CSV file", type=["csv"], key=upload_key, max_upload_size=MAX_BYTES // 2**20,
                                   label_visibility="collapsed")
-        choices_box, download_box = st.container(), st.container()
-        base = OwnData(False, download_box=download_box, slug=slug or prefix)
+        base = OwnData(False, download_box=panel, slug=slug or prefix)
         if upload is None:
             return base
         key, parsed = _parsed(prefix, upload)
-    with choices_box:
+    with panel:
         try:
             if isinstance(parsed, ValueError):
                 raise parsed
@@ -568,7 +568,7 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
         return OwnData(True, chosen.X, chosen.y, chosen.scores, chosen.names, chosen.classes, chosen.positive,
                        chosen.standardised, upload.name, choice_key,
                        loading_code(kind, chosen, upload.name, parsed.attrs.get("delimiter", ",")),
-                       download_box, slug or prefix)
+                       panel, slug or prefix)
 
 
 ROLES = {"labels_scores": ("Label column", "Score column"), "features": ("x axis", "y axis"),
