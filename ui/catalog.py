@@ -56,6 +56,8 @@ TOPICS: tuple[Topic, ...] = (
           "Soft clusters: E-steps colour points, M-steps move ellipses; see where K-means fails."),
     Topic("activations", "Activation functions", "Neural network basics", ":material/bolt:",
           "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
+    Topic("sgd", "SGD and mini-batches", "Neural network basics", ":material/route:",
+          "Full-batch, mini-batch and single-example descent over a loss surface: learning rate, momentum, noise."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
 )
