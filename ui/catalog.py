@@ -58,6 +58,10 @@ TOPICS: tuple[Topic, ...] = (
           "Sigmoid to GELU: values, derivatives, saturation, bias, softmax temperature, gradients through depth."),
     Topic("sgd", "SGD and mini-batches", "Neural network basics", ":material/route:",
           "Full-batch, mini-batch and single-example descent over a loss surface: learning rate, momentum, noise."),
+    Topic("batch_norm", "Batch normalization", "Neural network basics", ":material/equalizer:",
+          "The same network trained with and without batch norm over learning rates; train vs eval mode."),
+    Topic("vanishing_gradients", "Vanishing & exploding gradients", "Neural network basics", ":material/trending_down:",
+          "Per-layer gradient norms against depth for each activation and initialisation; clipping by global norm."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
 )
