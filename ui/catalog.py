@@ -64,6 +64,8 @@ TOPICS: tuple[Topic, ...] = (
           "The same network trained with and without batch norm over learning rates; train vs eval mode."),
     Topic("vanishing_gradients", "Vanishing & exploding gradients", "Neural network basics", ":material/trending_down:",
           "Per-layer gradient norms against depth for each activation and initialisation; clipping by global norm."),
+    Topic("triplet_loss", "Triplet loss", "Neural network basics", ":material/join_inner:",
+          "Move a negative through the easy, semi-hard and hard zones; train a tiny embedding with triplet loss."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
 )
