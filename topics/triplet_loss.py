@@ -36,8 +36,8 @@ def plane_figure(positive, negative, margin, kind):
     add_dots(fig, [0.0], [0.0], ["#111827"], size=14)
     add_dots(fig, [positive[0]], [positive[1]], [GOOD], size=14)
     add_dots(fig, [negative[0]], [negative[1]], [BAD], size=14)
-    for text, (x, y) in (("anchor", (0.0, 0.0)), ("positive", positive), ("negative", negative)):
-        fig.add_annotation(x=x, y=y, text=text, showarrow=False, yshift=16, font=dict(size=14))
+    for text, (x, y), shift in (("anchor", (0.0, 0.0), -16), ("positive", positive, 16), ("negative", negative, 16)):
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, yshift=shift, font=dict(size=14))
     return square_axes(fig)
 
 
