@@ -48,6 +48,8 @@ TOPICS: tuple[Topic, ...] = (
           "Slide a threshold through two score distributions and watch ROC, precision and recall move."),
     Topic("bias_variance", "Bias–variance tradeoff", "Model complexity", ":material/target:",
           "Fit hundreds of polynomials and split their error into bias², variance and noise."),
+    Topic("regularization", "L1 and L2 regularization", "Model complexity", ":material/compress:",
+          "Coefficient paths against α, exact zeros from lasso, and the diamond-versus-circle picture."),
     Topic("svm", "Support vector machines", "Linear models & SVM", ":material/safety_divider:",
           "Margins, support vectors, C and kernels — and the 3-D lift that makes circles separable."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
