@@ -52,6 +52,8 @@ TOPICS: tuple[Topic, ...] = (
           "Coefficient paths against α, exact zeros from lasso, and the diamond-versus-circle picture."),
     Topic("svm", "Support vector machines", "Linear models & SVM", ":material/safety_divider:",
           "Margins, support vectors, C and kernels — and the 3-D lift that makes circles separable."),
+    Topic("svm_vs_logreg", "SVM vs logistic regression", "Linear models & SVM", ":material/compare:",
+          "Both boundaries on one data set: a far point moves one and not the other; overfitting claims under CV."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
