@@ -54,6 +54,8 @@ TOPICS: tuple[Topic, ...] = (
           "Margins, support vectors, C and kernels — and the 3-D lift that makes circles separable."),
     Topic("svm_vs_logreg", "SVM vs logistic regression", "Linear models & SVM", ":material/compare:",
           "Both boundaries on one data set: a far point moves one and not the other; overfitting claims under CV."),
+    Topic("losses", "Loss functions", "Linear models & SVM", ":material/trending_down:",
+          "MSE, MAE, Huber, cross-entropy and hinge: curves, gradients, an outlier dragged through three fitted lines."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
