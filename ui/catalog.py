@@ -56,6 +56,8 @@ TOPICS: tuple[Topic, ...] = (
           "Both boundaries on one data set: a far point moves one and not the other; overfitting claims under CV."),
     Topic("losses", "Loss functions", "Linear models & SVM", ":material/trending_down:",
           "MSE, MAE, Huber, cross-entropy and hinge: curves, gradients, an outlier dragged through three fitted lines."),
+    Topic("decision_trees", "Decision trees", "Trees & ensembles", ":material/account_tree:",
+          "Gini and entropy against p, the split search threshold by threshold, and depth against overfitting."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
