@@ -8,6 +8,7 @@ from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_contours, add_heatmap_image, add_polylines, mark_point
 from ui.snippet import reproduce
+from ui.snippet_data import classification_2d_code
 from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
 
 GRID = 90
@@ -204,7 +205,8 @@ def snippet(dataset, n, noise, seed, best_gini, best_entropy):
     code = f"""
     import numpy as np
     from sklearn.tree import DecisionTreeClassifier
-    {data_code(dataset, n, noise, seed)}
+    {classification_2d_code(dataset, n, noise, seed)}
+    X = X.astype(np.float32).astype(float)  # as a tree sees it
     for criterion in ("gini", "entropy"):
         root = DecisionTreeClassifier(max_depth=1, criterion=criterion, random_state=0).fit(X, y).tree_
         w = root.weighted_n_node_samples
@@ -217,20 +219,6 @@ def snippet(dataset, n, noise, seed, best_gini, best_entropy):
         prints[f"{name} split"] = f"x{split.feature + 1} <= {split.threshold:.3f}"
         prints[f"{name} gain"] = f"{split.gain:.4f}"
     reproduce("decision_trees", code, prints)
-
-
-def data_code(dataset, n, noise, seed):
-    """The lines of engine.datasets.classification_2d that make this data set, for the snippets."""
-    make = {"blobs": f"skd.make_blobs({n}, centers=[[-1, -1], [1, 1]], cluster_std=0.6 + 2 * {noise}, random_state=inner)",
-            "moons": f"skd.make_moons({n}, noise={noise}, random_state=inner)",
-            "circles": f"skd.make_circles({n}, noise={noise} / 2, factor=0.4, random_state=inner)"}
-    if dataset == "xor":
-        body = (f"X = rng.uniform(-1, 1, size=({n}, 2))\n    y = (X[:, 0] * X[:, 1] > 0).astype(int)\n"
-                f"    X = X + rng.normal(0, {noise} / 2, size=X.shape)")
-    else:
-        body = f"X, y = {make[dataset]}"
-    return (f"from sklearn import datasets as skd\n\n    rng = np.random.default_rng({seed})\n"
-            f"    inner = int(rng.integers(2**31))\n    {body}\n    X = X.astype(np.float32).astype(float)  # as a tree sees it")
 
 
 topic_page("decision_trees", play)

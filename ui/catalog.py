@@ -58,6 +58,8 @@ TOPICS: tuple[Topic, ...] = (
           "MSE, MAE, Huber, cross-entropy and hinge: curves, gradients, an outlier dragged through three fitted lines."),
     Topic("decision_trees", "Decision trees", "Trees & ensembles", ":material/account_tree:",
           "Gini and entropy against p, the split search threshold by threshold, and depth against overfitting."),
+    Topic("random_forest", "Random forests", "Trees & ensembles", ":material/forest:",
+          "One tree against a forest: boundaries, out-of-bag accuracy, and the spread of predictions over training sets."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
