@@ -60,6 +60,8 @@ TOPICS: tuple[Topic, ...] = (
           "Gini and entropy against p, the split search threshold by threshold, and depth against overfitting."),
     Topic("random_forest", "Random forests", "Trees & ensembles", ":material/forest:",
           "One tree against a forest: boundaries, out-of-bag accuracy, and the spread of predictions over training sets."),
+    Topic("bagging_boosting", "Bagging vs boosting", "Trees & ensembles", ":material/stacks:",
+          "AdaBoost round by round with weights as point sizes, bootstrap samples, and what label noise does to each."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
