@@ -1,6 +1,7 @@
 """SIFT: keypoints with scale and orientation, matches to a rotated and scaled copy, repeatability, DoG scale space."""
 import base64
 import io
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -34,11 +35,12 @@ def original(name):
     return img, features.sift(img), png(img)
 
 
-@st.cache_data(max_entries=96, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def matched(name, angle, scale):
+    """The match result without its copy's pixels (up to 1 MB each; the PNG is all the page draws), the PNG."""
     img, reference, _ = original(name)
     result = features.match_transformed(img, angle, scale, reference=reference)
-    return result, png(result.transformed)
+    return replace(result, transformed=np.zeros(result.transformed.shape, np.bool_)), png(result.transformed)
 
 
 def sweep(name, scale):

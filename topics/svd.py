@@ -26,7 +26,7 @@ def decomposition(name):
     return A, (U, s, Vt), tenth, svd.low_rank(A, tenth, svd=(U, s, Vt)).relative_error
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def reconstruction(name, k):
     A, factors, _, _ = decomposition(name)
     fit = svd.low_rank(A, k, svd=factors)
