@@ -208,7 +208,8 @@ def init_section():
     st.markdown("### Initialisation: keeping the per-layer factor near 1\n\nIn a wide layer the factor is not one "
                 "weight but the spread of n of them: the variance of the weights sets it. Xavier/Glorot scales them "
                 "by 1/n (for square layers) so that tanh's factor stays near 1; He doubles that for ReLU, which "
-                "zeroes half its inputs. Unscaled N(0, 1) weights blow gradients up by about √n per layer.")
+                "zeroes half its inputs. Unscaled N(0, 1) weights blow gradients up: by about √(n/2) per layer under "
+                "ReLU, less under tanh, whose units saturate.")
     show(fig, "act_init_chart")
     return []
 
