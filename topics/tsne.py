@@ -126,7 +126,9 @@ def play():
         iterations = controls.choice("Iterations", "tsne_iter", ITERATIONS, index=1, horizontal=True)
         pca_first = controls.toggle(f"PCA to {PCA_DIMS} dims first", "tsne_pca", True,
                                     help="Reduce the 64 pixel features to 20 principal components before t-SNE.")
-        seed = controls.slider("Seed", "tsne_seed", 0, 10, 0)
+        seed = controls.slider("Seed", "tsne_seed", 0, 10, 0,
+                               help="Draws another random subset of the digits. t-SNE starts from their PCA map "
+                                    "(scikit-learn's default), not from random points.")
     Y_pca = pca_map(n, seed)[0]
     with pca_col:
         show(map_figure(Y_pca, tsne_data(n, seed)[1], "PCA (linear), same digits"), "tsne_pca_map")

@@ -60,13 +60,22 @@ def test_measured_rate_matches_the_formula_within_sampling_error(m, k, n):
 
 def test_measure_fpr_is_the_share_of_never_added_items_a_bloom_filter_reports_present():
     rng = np.random.default_rng(3)
+    queries = bloom.random_items(2000, rng, "query")
     b = bloom.BloomFilter(300, 3)
     for item in bloom.random_items(40, rng, "added"):
         b.add(item)
-    explicit = np.mean([q in b for q in bloom.random_items(2000, rng, "query")])
+    explicit = np.mean([q in b for q in queries])
     assert bloom.measure_fpr(300, 3, 40, n_queries=2000, random_state=3) == explicit
     np.testing.assert_array_equal(bloom.measure_fpr_curve(300, [1, 3], 40, 2000, 3),
                                   [bloom.measure_fpr(300, 1, 40, 2000, 3), explicit])
+
+
+def test_the_curve_for_a_new_n_reuses_the_queries_and_equals_one_call_per_k():
+    for n in [0, 10, 40, 90]:
+        curve = bloom.measure_fpr_curve(300, [1, 2, 5], n, n_queries=1500, random_state=4)
+        expected = [bloom.measure_fpr(300, k, n, n_queries=1500, random_state=4) for k in [1, 2, 5]]
+        np.testing.assert_array_equal(curve, expected)
+        assert n or (curve == 0).all()
 
 
 @pytest.mark.parametrize("call, name", [
