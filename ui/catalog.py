@@ -112,6 +112,8 @@ TOPICS: tuple[Topic, ...] = (
           "A GRU encoder–decoder reverses digit strings: the fixed-size bottleneck against attention."),
     Topic("sampled_softmax", "Sampled softmax", "Sequence models & NLP", ":material/casino:",
           "Score a few sampled words instead of the whole vocabulary: cost, bias and noise against the full softmax."),
+    Topic("rag", "Retrieval (RAG)", "Sequence models & NLP", ":material/manage_search:",
+          "Ask a question of this playground's own notes: TF-IDF passages and scores, a cited answer, what keywords miss."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
