@@ -63,7 +63,7 @@ def error_figure(s, degree, n_train):
                                       ("test error", s.expected_error, "#111827", None)]:
         fig.add_trace(dict(type="scatter", x=s.degrees, y=np.maximum(values, 1e-6), name=name, mode="lines+markers",
                            line=dict(color=color, width=3, dash=dash)))
-    mark_x(fig, degree, f"degree {degree}")
+    mark_x(fig, degree, f"degree {degree}", label_side="left" if degree > bv.MAX_DEGREE * 0.75 else "right")
     # Past the interpolation threshold the error can reach 10¹⁵: widen the axis (only the settings move it).
     top = float(np.clip(np.ceil(np.log10(max(np.max(s.expected_error), 1.0))) + 0.5, 1.5, 20.5))
     fig.update_yaxes(type="log", title="mean squared error", range=[-4, top], exponentformat="power")

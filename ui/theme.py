@@ -150,10 +150,14 @@ def square_axes(fig: Figure, x: str = "x", y: str = "y") -> Figure:
                                 "yaxis" + y[1:]: dict(scaleanchor=x, scaleratio=1, constrain="domain")})
 
 
-def mark_x(fig: Figure, x, text, color="#111827") -> Figure:
-    """A dashed vertical line with a label at ``x`` (the current slider value), inside the plot."""
+def mark_x(fig: Figure, x, text, color="#111827", label_side="right") -> Figure:
+    """A dashed vertical line with a label at ``x`` (the current slider value), inside the plot.
+
+    The label sits to the ``label_side`` of the line: "left" near the right end of the axis, where a label on
+    the right would be cut off."""
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=color, dash="dash", width=2))
-    return fig.add_annotation(x=x, y=1, yref="paper", yanchor="top", xanchor="left", text=f" {text}", showarrow=False,
+    return fig.add_annotation(x=x, y=1, yref="paper", yanchor="top", text=f" {text} ", showarrow=False,
+                              xanchor="left" if label_side == "right" else "right",
                               bgcolor="rgba(255,255,255,0.85)")  # inside the plot: clear of legends and titles
 
 
