@@ -82,9 +82,9 @@ def power_figure(effect, alternative, n_here):
     here = hypothesis.power(effect, n_here, ALPHA, alternative)
     fig.add_shape(type="circle", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=n_here,
                   yanchor=here, x0=-7, x1=7, y0=-7, y1=7, line=dict(color=BAD, width=3))
-    fig.add_annotation(x=n_here, y=here, text=f"n = {n_here}: {here:.2f}", showarrow=False, xanchor="left", xshift=10,
+    fig.add_annotation(x=n_here, y=here, text=f"your design ≈ n = {n_here}: {here:.2f}", showarrow=False, xanchor="left", xshift=10,
                        yanchor="top", yshift=-4, bgcolor="rgba(255,255,255,0.85)")
-    fig.update_xaxes(range=[0, 200], title="n per group (marker: equal groups with the standard error of na, nb)")
+    fig.update_xaxes(range=[0, 200], title="n per group (equal groups)")
     fig.update_yaxes(range=[0, 1.02], title="P(p < 0.05)")
     return fig, here
 
