@@ -215,12 +215,13 @@ def test_outcomes(alpha, power, prior) -> TestOutcomes:
         P(reject | no effect).
     power : float in [0, 1]
         P(reject | real effect).
-    prior : float in (0, 1)
-        Share of the tested hypotheses whose effect is real.
+    prior : float in [0, 1)
+        Share of the tested hypotheses whose effect is real (0: none is, so every rejection is a false positive
+        and the precision is 0).
     """
     alpha = _check_alpha(alpha)
     power = check_float("power", power, low=0.0, high=1.0)
-    prior = check_float("prior", prior, low=0.0, low_inclusive=False, high=1.0 - 1e-12)
+    prior = check_float("prior", prior, low=0.0, high=1.0 - 1e-12)
     tp, fn = prior * power, prior * (1 - power)
     fp, tn = (1 - prior) * alpha, (1 - prior) * (1 - alpha)
     return TestOutcomes(tp, fn, fp, tn, tp / (tp + fp), power)

@@ -82,9 +82,9 @@ def power_figure(effect, alternative, n_here):
     here = hypothesis.power(effect, n_here, ALPHA, alternative)
     fig.add_shape(type="circle", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=n_here,
                   yanchor=here, x0=-7, x1=7, y0=-7, y1=7, line=dict(color=BAD, width=3))
-    fig.add_annotation(x=n_here, y=here, text=f"n = {n_here}: {here:.2f}", showarrow=False, xanchor="left", xshift=10,
+    fig.add_annotation(x=n_here, y=here, text=f"your design ≈ n = {n_here}: {here:.2f}", showarrow=False, xanchor="left", xshift=10,
                        yanchor="top", yshift=-4, bgcolor="rgba(255,255,255,0.85)")
-    fig.update_xaxes(range=[0, 200], title="n per group")
+    fig.update_xaxes(range=[0, 200], title="n per group (equal groups)")
     fig.update_yaxes(range=[0, 1.02], title="P(p < 0.05)")
     return fig, here
 
@@ -127,7 +127,9 @@ def difference_part(diff_box, samples_box, density_box, table_box, power_box, se
     with density_box:
         show(density_figure(result, alternative), "tt_density")
     spread = np.sqrt((sd_a ** 2 + sd_b ** 2) / 2)
-    n_here = int(round(2 / (1 / n_a + 1 / n_b)))  # equal groups with the same standard error (harmonic mean)
+    # The equal-group size whose standard error spread·√(2/n) equals this design's √(σa²/na + σb²/nb), so the marked
+    # power has this design's noncentrality Δμ/SE (with equal spreads: the harmonic mean of the two sizes).
+    n_here = max(2, int(round((sd_a ** 2 + sd_b ** 2) / (sd_a ** 2 / n_a + sd_b ** 2 / n_b))))
     with power_box:
         fig, here = power_figure(diff / spread, alternative, n_here)
         show(fig, "tt_power")
@@ -145,7 +147,8 @@ def difference_part(diff_box, samples_box, density_box, table_box, power_box, se
     real = diff != 0
     significant = result.p_value < ALPHA
     return [
-        Identity("The p-value is the area of the t density beyond the observed t, so a larger |t| means a smaller p.",
+        Identity("The p-value is the area of the t density beyond the observed t, in the direction(s) the alternative "
+                 "names, so a t further out in that direction (a larger |t| for a two-sided test) means a smaller p.",
                  f"p from the {test} test = {result.p_value:.4g}",
                  f"shaded tail area beyond t = {result.t:.3f} with {result.df:.1f} df = {tail:.4g}",
                  "p is a tail area of a fixed density, which shrinks as t moves outwards; "

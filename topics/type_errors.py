@@ -55,7 +55,8 @@ def tradeoff_figure(errors, effect, n):
 
 def outcomes_table(o, prior):
     per = 1000
-    return (f"**Out of {per:,} tests, {prior:.0%} of them on real effects** (expected counts)\n\n"
+    real = f"{prior:.0%} of them on real effects" if prior > 0 else "none on a real effect (the effect is 0)"
+    return (f"**Out of {per:,} tests, {real}** (expected counts)\n\n"
             "| | reject H0 (positive) | keep H0 (negative) |\n|---|---:|---:|\n"
             f"| **effect is real** | true positive **{o.tp * per:.0f}** | type II (false negative) **{o.fn * per:.0f}** |\n"
             f"| **no effect (H0 true)** | type I (false positive) **{o.fp * per:.0f}** | true negative **{o.tn * per:.0f}** |\n\n"
@@ -88,6 +89,8 @@ def alpha_part(alpha_box, density_box, tradeoff_box, table_box, settings):
         alpha = controls.log_slider("Significance level α", "te_alpha", ALPHAS, 0.05,
                                     help="The false-positive rate you accept: P(reject H0 | H0 true).")
     errors = hypothesis.z_test_errors(MU0, MU0 + effect, SIGMA, n, alpha)
+    # A true effect of 0 is no effect: then none of the tested effects is real, whatever the share slider says.
+    prior = prior if effect > 0 else 0.0
     outcomes = hypothesis.test_outcomes(alpha, errors.power, prior)
     with density_box:
         show(densities_figure(errors, effect, n), "te_density")

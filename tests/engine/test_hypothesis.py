@@ -146,8 +146,14 @@ def test_test_outcomes_match_sklearn_on_a_simulated_population_of_tests():
     assert outcome.tp + outcome.fn + outcome.fp + outcome.tn == pytest.approx(1.0)
 
 
+def test_test_outcomes_with_no_real_effect_has_only_false_positives():
+    outcome = hypothesis.test_outcomes(0.05, 0.05, 0.0)
+    assert (outcome.tp, outcome.fn, outcome.fp, outcome.precision) == (0.0, 0.0, 0.05, 0.0)
+
+
 @pytest.mark.parametrize("kwargs, name", [(dict(alpha=0.05, power=1.5, prior=0.1), "power"),
-                                          (dict(alpha=0.05, power=0.5, prior=0.0), "prior")])
+                                          (dict(alpha=0.05, power=0.5, prior=-0.1), "prior"),
+                                          (dict(alpha=0.05, power=0.5, prior=1.0), "prior")])
 def test_test_outcomes_bad_inputs(kwargs, name):
     with pytest.raises(ValueError, match=name):
         hypothesis.test_outcomes(**kwargs)

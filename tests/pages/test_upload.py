@@ -12,12 +12,12 @@ from tests.pages.conftest import chart_figures, exceptions, open_page
 from tests.test_upload import BY_KIND, EVERY_KIND, HOSTILE, VALID
 
 PAGES = {"roc_auc": ("roc", "labels_scores"), "kmeans": ("km", "features"), "gmm_em": ("em", "features"),
-         "svm": ("svm", "features_label")}
-ROW_LIMIT = {"roc_auc": 5000, "kmeans": 1000, "gmm_em": 1000, "svm": 1000}
+         "svm": ("svm", "features_label"), "imbalanced": ("im", "features_label")}
+ROW_LIMIT = {"roc_auc": 5000, "kmeans": 1000, "gmm_em": 1000, "svm": 1000, "imbalanced": 2000}
 USING = "Using your file"
 # Claims about the built-in generator, which must not be shown for a file.
 GENERATOR_CLAIMS = {"roc_auc": ["rare disease", "does not depend on prevalence"], "gmm_em": ["Where K-means fails"],
-                    "kmeans": [], "svm": []}
+                    "kmeans": [], "svm": [], "imbalanced": []}
 
 
 def generated(tmp_path_factory):
