@@ -9,7 +9,9 @@ st.set_page_config(page_title="ML Playground", page_icon=":material/tune:", layo
 warm_up_engine()
 forget_held_charts()  # every full run may mount the page's charts anew
 
-navigation = {"": [st.Page("topics/home.py", title="Home", icon=":material/home:", default=True)]}
+navigation = {"": [st.Page("topics/home.py", title="Home", icon=":material/home:", default=True),
+                   st.Page("topics/interview_drill.py", title="Interview drill", icon=":material/quiz:",
+                           url_path="interview_drill")]}
 for section, topics in by_section().items():
     navigation[section] = [st.Page(t.page_path, title=t.title, icon=t.icon, url_path=t.slug) for t in topics]
 

@@ -205,3 +205,15 @@ def test_downloaded_image_keeps_the_dots(page, server, tmp_path):
     pixels = np.asarray(Image.open(path).convert("RGB")).reshape(-1, 3).astype(int)
     grey = np.abs(pixels - [0x9C, 0xA3, 0xAF]).max(axis=1) <= 12
     assert grey.sum() > 20_000, f"only {grey.sum()} grey pixels: the dots are missing from the export"
+
+
+def test_the_interview_drill_reveals_an_answer_and_opens_its_live_page(page, server):
+    page.goto(page_url(server.url, "interview_drill"))
+    wait_for_app(page)
+    assert not problems(page)
+    page.get_by_text("Reveal the answer").click()
+    link = page.locator("[data-testid='stPageLink'] a").first
+    link.wait_for()
+    link.click()
+    wait_for_charts(page, 1)
+    assert not problems(page) and "interview_drill" not in page.url
