@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 
-from engine._validate import check_float, check_points
+from engine._validate import check_float, check_int, check_points
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,51 @@ def fit_gaussian_nb(X, y, var_smoothing=1e-9) -> GaussianNB:
         raise ValueError("a feature is constant within a class; raise var_smoothing")
     priors = np.array([np.mean(y == c) for c in classes])
     return GaussianNB(classes, priors, means, variances)
+
+
+@dataclass(frozen=True)
+class TwoGaussians:
+    """Two classes in 2-D with a shared covariance [[1, ρ], [ρ, 1]]: the truth a naive Bayes fit is measured against.
+
+    Class 1 is centred at +shift / 2 and class 0 at −shift / 2; ``prior`` is P(class 1).
+    """
+
+    means: np.ndarray   # (2, 2): row k is class k's mean
+    cov: np.ndarray     # (2, 2)
+    prior: float
+
+    def sample(self, n, random_state=0) -> tuple[np.ndarray, np.ndarray]:
+        """n points: y ~ Bernoulli(prior), then x = mean_y + L z with L L^T = cov. Returns X (n, 2), y (n,)."""
+        n = check_int("n", n, low=2, high=100_000)
+        rng = np.random.default_rng(random_state)
+        y = (rng.random(n) < self.prior).astype(int)
+        z = rng.standard_normal((n, 2))
+        return z @ np.linalg.cholesky(self.cov).T + self.means[y], y
+
+    def posterior(self, X) -> np.ndarray:
+        """The true P(class 1 | x) by Bayes' rule with the full covariance: shape (n,)."""
+        X = check_points("X", X)
+        if X.shape[1] != 2:
+            raise ValueError(f"X must have 2 features, got {X.shape[1]}")
+        inverse = np.linalg.inv(self.cov)
+        quad = [np.einsum("ij,jk,ik->i", X - m, inverse, X - m) for m in self.means]
+        log_odds = -0.5 * (quad[1] - quad[0]) + np.log(self.prior / (1 - self.prior))
+        return expit(log_odds)
+
+
+def two_gaussians(rho, shift, prior=0.5) -> TwoGaussians:
+    """The two-class Gaussian truth with within-class correlation ``rho`` between the two features.
+
+    Parameters
+    ----------
+    rho : correlation of x₁ and x₂ within each class, in (−1, 1) (|ρ| ≤ 0.99).
+    shift : (2,) difference between the class means, class 1 minus class 0.
+    prior : P(class 1), in [0.05, 0.95].
+    """
+    rho = check_float("rho", rho, low=-0.99, high=0.99)
+    prior = check_float("prior", prior, low=0.05, high=0.95)
+    shift = np.asarray(shift, dtype=float)
+    if shift.shape != (2,) or not np.all(np.isfinite(shift)):
+        raise ValueError(f"shift must be two finite numbers, got {shift!r}")
+    means = np.array([-shift / 2, shift / 2])
+    return TwoGaussians(means, np.array([[1.0, rho], [rho, 1.0]]), prior)

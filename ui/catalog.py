@@ -76,6 +76,8 @@ TOPICS: tuple[Topic, ...] = (
           "One tree against a forest: boundaries, out-of-bag accuracy, and the spread of predictions over training sets."),
     Topic("bagging_boosting", "Bagging vs boosting", "Trees & ensembles", ":material/stacks:",
           "AdaBoost round by round with weights as point sizes, bootstrap samples, and what label noise does to each."),
+    Topic("naive_bayes", "Naive Bayes", "Probabilistic models", ":material/casino:",
+          "Per-feature Gaussians per class, priors and the posterior map; correlated features make it overconfident."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
