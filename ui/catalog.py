@@ -90,6 +90,8 @@ TOPICS: tuple[Topic, ...] = (
           "Move a negative through the easy, semi-hard and hard zones; train a tiny embedding with triplet loss."),
     Topic("cnn_output_size", "CNN output size", "Convolutional networks", ":material/grid_on:",
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
+    Topic("conv_pooling", "Convolution & pooling", "Convolutional networks", ":material/filter_alt:",
+          "Kernels on a photograph, then pooling; shift it: the map moves, a global max stays; conv vs dense parameters."),
     Topic("sift", "SIFT", "Convolutional networks", ":material/center_focus_strong:",
           "Keypoints with scale and orientation, matched to a rotated and scaled copy; the difference-of-Gaussians scale space."),
     Topic("rnn_gru", "RNN, GRU & LSTM", "Sequence models & NLP", ":material/repeat:",
