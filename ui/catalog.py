@@ -92,6 +92,8 @@ TOPICS: tuple[Topic, ...] = (
           "Kernel, padding, stride and dilation on a grid, and shapes through LeNet, AlexNet, VGG and ResNet."),
     Topic("conv_pooling", "Convolution & pooling", "Convolutional networks", ":material/filter_alt:",
           "Kernels on a photograph, then pooling; shift it: the map moves, a global max stays; conv vs dense parameters."),
+    Topic("cnn_architectures", "ResNet, Inception & DenseNet", "Convolutional networks", ":material/account_tree:",
+          "Gradients through a deep plain stack against a residual one; Inception's 1×1 bottleneck; DenseNet's growth."),
     Topic("sift", "SIFT", "Convolutional networks", ":material/center_focus_strong:",
           "Keypoints with scale and orientation, matched to a rotated and scaled copy; the difference-of-Gaussians scale space."),
     Topic("rnn_gru", "RNN, GRU & LSTM", "Sequence models & NLP", ":material/repeat:",
