@@ -1,0 +1,130 @@
+"""ResNet, Inception and DenseNet: gradients through a deep plain stack against a residual one, Inception's naive
+module against its 1×1 bottleneck, and DenseNet's channel growth."""
+import numpy as np
+import streamlit as st
+
+from engine import architectures as arch
+from ui import controls
+from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import log10_axis
+from ui.snippet import reproduce
+from ui.theme import PALETTE, figure, show
+
+
+@st.cache_data(max_entries=64)
+def flows(depth, activation):
+    return arch.gradient_flow(depth, False, activation), arch.gradient_flow(depth, True, activation)
+
+
+@live_part
+def depth_part(depth_box, chart_box, metrics_box, activation):
+    with depth_box:
+        depth = controls.slider("Depth (blocks)", "ca_depth", 2, 50, 20, 1)
+    plain, residual = flows(depth, activation)
+    fig = figure("Gradient norm of each block's weights", height=400, margin=dict(t=60, b=50))
+    blocks = np.arange(1, depth + 1)
+    fig.add_trace(dict(type="scatter", x=blocks, y=np.log10(plain), name="plain: h ← act(Wh + b)", mode="lines+markers",
+                       line=dict(color=PALETTE[1], width=3)))
+    fig.add_trace(dict(type="scatter", x=blocks, y=np.log10(residual), name="residual: h ← h + act(Wh + b)",
+                       mode="lines+markers", line=dict(color=PALETTE[0], width=3)))
+    log10_axis(fig, -45, 10, "‖∂loss/∂W‖ (log scale)")
+    fig.update_xaxes(title="block (input side first)", range=[0, 51])
+    ratio_plain, ratio_res = plain[0] / plain[-1], residual[0] / residual[-1]
+    with chart_box:
+        show(fig, "ca_flow")
+    with metrics_box:
+        metric_row({"plain: first / last block": f"{ratio_plain:.3e}", "residual: first / last block": f"{ratio_res:.3e}"})
+        snippet(depth, activation, ratio_plain, ratio_res)
+    return [Claim("ResNet's identity shortcuts stop the vanishing gradient: the plain stack's first block gets under "
+                  "1% of the last block's gradient, the residual stack's at least 1%.",
+                  f"first / last block gradient norm: plain {ratio_plain:.3e}, residual {ratio_res:.3e}",
+                  bool(ratio_plain < 0.01 <= ratio_res))]
+
+
+def snippet(depth, activation, ratio_plain, ratio_res):
+    code = f"""
+    import torch
+
+    torch.set_num_threads(1)
+    depth, width, act = {depth}, 32, torch.{activation}
+
+    def ratio(residual, seed=0):
+        torch.manual_seed(seed)
+        layers = [torch.nn.Linear(width, width, dtype=torch.float64) for _ in range(depth)]
+        h = torch.randn(64, width, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+        for layer in layers:
+            h = h + act(layer(h)) if residual else act(layer(h))
+        grads = torch.autograd.grad(0.5 * (h ** 2).mean(), [layer.weight for layer in layers])
+        return (grads[0].norm() / grads[-1].norm()).item()
+
+    print("plain first/last:", f"{{ratio(False):.3e}}")
+    print("residual first/last:", f"{{ratio(True):.3e}}")
+    """
+    reproduce("cnn_architectures", code, {"plain first/last": f"{ratio_plain:.3e}",
+                                          "residual first/last": f"{ratio_res:.3e}"}, needs="torch")
+
+
+def play():
+    st.markdown("### ResNet: gradients through a deep stack\n\nThe same blocks of 32 units, stacked without and with "
+                "identity shortcuts; the lines show how much gradient reaches each block's weights.")
+    controls_col, chart_col = st.columns([1, 3], gap="large")
+    with controls_col:
+        depth_box = st.container()
+        activation = controls.choice("Activation", "ca_act", list(arch.ACTIVATIONS))
+    with chart_col:
+        chart_box, metrics_box = st.container(), st.container()
+    depth_part(depth_box, chart_box, metrics_box, activation)
+
+
+def inception_section():
+    st.markdown("### Inception: the naive module against the 1×1 bottleneck\n\nFour branches on the same input "
+                "(1×1, 3×3, 5×5 convolutions and a 3×3 max-pool), concatenated. The bottleneck puts 1×1 convolutions "
+                "before the 3×3 and 5×5 and after the pooling. Defaults: GoogLeNet's inception (3a) on a 28×28 map.")
+    chart_col, controls_col = st.columns([3, 1], gap="large")
+    with controls_col:
+        c_in = controls.slider("Input channels", "ca_in", 16, 512, 192, 16)
+        r3 = controls.slider("3×3 reduce (1×1 channels)", "ca_r3", 8, 512, 96, 8)
+        r5 = controls.slider("5×5 reduce (1×1 channels)", "ca_r5", 8, 512, 16, 8)
+    naive = arch.inception_params(c_in, 64, 128, 32, 32)
+    bott = arch.inception_params(c_in, 64, 128, 32, 32, c3_reduce=r3, c5_reduce=r5)
+    pixels = 28 * 28
+    fig = figure("Cost of one module (log scale)", height=360, margin=dict(t=60, b=50))
+    names = ["parameters", "multiply-adds (28×28 map)"]
+    for label, cost, color in (("naive", naive, PALETTE[1]), ("1×1 bottleneck", bott, PALETTE[0])):
+        fig.add_trace(dict(type="bar", x=names, y=np.log10([cost.params, cost.mult_adds * pixels]), name=label,
+                           marker=dict(color=color)))
+    log10_axis(fig, 0, 10, "count")
+    fig.update_layout(barmode="group")
+    with chart_col:
+        show(fig, "ca_inception")
+        metric_row({"naive multiply-adds": f"{naive.mult_adds * pixels / 1e6:,.0f} M",
+                    "bottleneck multiply-adds": f"{bott.mult_adds * pixels / 1e6:,.0f} M",
+                    "output channels": f"{naive.out_channels} → {bott.out_channels}"},
+                   help={"output channels": "naive (its pooling branch passes every input channel through) → "
+                                            "bottleneck (the pooling branch is projected to 32)"})
+    return [Claim("The 1×1 bottleneck reduces the Inception module's computation.",
+                  f"multiply-adds on a 28×28 map: naive {naive.mult_adds * pixels:,}, bottleneck "
+                  f"{bott.mult_adds * pixels:,}", bool(bott.mult_adds < naive.mult_adds))]
+
+
+def densenet_section():
+    st.markdown("### DenseNet: channels grow with every layer\n\nInside a dense block each layer receives the block's "
+                "input and the new maps of every earlier layer (concatenated, not added), and adds `growth` maps of "
+                "its own.")
+    chart_col, controls_col = st.columns([3, 1], gap="large")
+    with controls_col:
+        c0 = controls.slider("Block input channels", "ca_c0", 8, 256, 64, 8)
+        growth = controls.slider("Growth rate k", "ca_k", 4, 64, 32, 4)
+        layers = controls.slider("Layers in the block", "ca_layers", 1, 48, 6, 1)
+    channels = arch.densenet_channels(c0, growth, layers)
+    fig = figure("Input channels of each layer", height=340, margin=dict(t=60, b=50))
+    fig.add_trace(dict(type="bar", x=np.arange(1, layers + 1), y=channels, name="input channels",
+                       marker=dict(color=PALETTE[2])))
+    fig.update_xaxes(title="layer in the block", range=[0, 49])
+    fig.update_yaxes(title="channels", range=[0, 256 + 47 * 64])
+    with chart_col:
+        show(fig, "ca_dense")
+        metric_row({"last layer's input": f"{channels[-1]}", "block output": f"{channels[-1] + growth}"})
+
+
+topic_page("cnn_architectures", play, inception_section, densenet_section)
