@@ -211,7 +211,7 @@ def test_the_interview_drill_reveals_an_answer_and_opens_its_live_page(page, ser
     page.goto(page_url(server.url, "interview_drill"))
     wait_for_app(page)
     assert not problems(page)
-    page.get_by_text("Reveal the answer").click()
+    page.locator("[data-testid='stExpander'] summary").first.click()
     link = page.locator("[data-testid='stPageLink'] a").first
     link.wait_for()
     link.click()
