@@ -1,7 +1,10 @@
 """EM for Gaussian mixtures: E-steps colour points by responsibility, M-steps move the ellipses."""
 import warnings
 
+import textwrap
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
@@ -18,6 +21,7 @@ from ui.snippet import reproduce
 from ui.steps import (add_play, cluster_data_code, cluster_data_controls, cluster_marker, frame, frame_indices,
                       label_colors, step_slider)
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
+from ui.upload import axis_title, own_data
 
 KIND_TEXT = {"init": "start: equal weights, k-means++ means, the data's covariance for every component",
              "E": "E-step: each point's responsibilities recomputed (faded points are shared between components); "
@@ -35,8 +39,30 @@ TYPE_TEXT = {"full": "full: own ellipse each", "diag": "diagonal: axis-aligned",
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(dataset, k_true, k, seed, reg_covar=clustering.REG_COVAR):
-    X, truth = clustering_2d(dataset, N, k_true, random_state=seed)
+def builtin_data(dataset, k_true, seed):
+    """The built-in data set: points (N, 2) and their true groups (N,)."""
+    return clustering_2d(dataset, N, k_true, random_state=seed)
+
+
+def run(X, truth, k, seed, reg_covar=clustering.REG_COVAR):
+    """EM on the points ``X`` (n, 2), K-means' labels and scikit-learn's check; ``truth`` is None for a file.
+
+    An uploaded file (up to 1,000 rows) keeps ~13 MB of responsibilities per run, so its runs have a small
+    cache of their own."""
+    return (run_builtin if truth is not None else run_own)(X, truth, k, seed, reg_covar)
+
+
+@st.cache_data(max_entries=4, show_spinner="Running EM on your data…")
+def run_own(X, truth, k, seed, reg_covar):
+    return fit(X, truth, k, seed, reg_covar)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_builtin(X, truth, k, seed, reg_covar):
+    return fit(X, truth, k, seed, reg_covar)
+
+
+def fit(X, truth, k, seed, reg_covar):
     steps = clustering.gmm_em_steps(X, k, max_iter=100, random_state=seed, reg_covar=reg_covar)
     last = steps[-1]
     em_labels = clustering.gmm_predict(X, last.weights, last.means, last.covariances)
@@ -51,8 +77,7 @@ def run(dataset, k_true, k, seed, reg_covar=clustering.REG_COVAR):
 
 
 @st.cache_data(max_entries=16, show_spinner="Fitting mixtures of every covariance type for k = 1…8 (BIC)…")
-def bic_table(dataset, k_true, seed, reg_covar):
-    X, _ = clustering_2d(dataset, N, k_true, random_state=seed)
+def bic_table(X, seed, reg_covar):
     return clustering.bic_over_k(X, BIC_KS, random_state=seed, reg_covar=reg_covar)
 
 
@@ -84,17 +109,20 @@ def title(step, index):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animation_frames(dataset, k_true, k, seed, reg_covar=clustering.REG_COVAR):
-    X, _, steps, *_ = run(dataset, k_true, k, seed, reg_covar)
+def animation_frames(X, truth, k, seed, reg_covar=clustering.REG_COVAR):
+    X, _, steps, *_ = run(X, truth, k, seed, reg_covar)
     return [frame(str(i), draw_step(figure(title(steps[i], i)), X, steps[i])) for i in frame_indices(len(steps))]
 
 
-def em_figure(X, steps, index, frames):
+def em_figure(X, steps, index, frames, names=None):
     fig = draw_step(figure(title(steps[index], index), height=560), X, steps[index])
     fig.update_layout(title=dict(y=0.97))  # room above the title's two lines
     pad = 1.0
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
+    if names:  # an uploaded file: its columns, as z-scores
+        fig.update_xaxes(title=dict(text=f"{axis_title(names[0])} (z-score)", standoff=52))  # below ▶ Play
+        fig.update_yaxes(title=f"{axis_title(names[1])} (z-score)")
     return square_axes(add_play(fig, frames, index, duration_ms=400))
 
 
@@ -134,7 +162,8 @@ def collapse_figure(X, last, reg_covar):
 
 
 def comparison_figure(X, labels, name, score):
-    fig = figure(f"{name}: ARI vs truth {score:.2f}", height=300)
+    """``score`` None: an uploaded file, which has no true groups to score against."""
+    fig = figure(name if score is None else f"{name}: ARI vs truth {score:.2f}", height=300)
     fig.add_trace(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", showlegend=False,
                        marker=cluster_marker(labels, size=6)))
     fig.update_xaxes(showticklabels=False)
@@ -143,13 +172,13 @@ def comparison_figure(X, labels, name, score):
 
 
 @live_part
-def stepper(step_box, figure_box, likelihood_box, settings):
+def stepper(step_box, figure_box, likelihood_box, settings, names=None):
     """The step slider and what it moves: points, ellipses and the log-likelihood marker."""
     X, _, steps, *_ = run(*settings)
     with step_box:
         index = step_slider("em", [KIND_TEXT[s.kind] for s in steps])
     with figure_box:
-        show(em_figure(X, steps, index, animation_frames(*settings)), "em_steps")
+        show(em_figure(X, steps, index, animation_frames(*settings), names), "em_steps")
     with likelihood_box:
         show(likelihood_figure(steps, index), "em_loglik")
 
@@ -169,11 +198,17 @@ def literal(array) -> str:
     return "np.array([" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in array) + "])"
 
 
-def snippet(settings, X, steps, em_score):
-    dataset, k_true, k, seed, reg_covar = settings
+def snippet(settings, source, steps, em_score, own):
+    """GaussianMixture from the page's start, on the built-in data or the student's file (no ARI: no truth)."""
+    _, _, k, seed, reg_covar = settings
+    dataset, k_true = source
     means = steps[0].means
-    code = cluster_data_code(dataset, N, k_true, seed) + f"""
-        from sklearn.metrics import adjusted_rand_score
+    if own.is_user:  # the student's file, loaded (and standardised) as the page loaded it
+        data_code = f"import numpy as np\n{own.code}\n"
+    else:
+        data_code = textwrap.dedent(cluster_data_code(dataset, N, k_true, seed)).strip() + "\n"
+        data_code += "from sklearn.metrics import adjusted_rand_score\n"
+    code = data_code + textwrap.dedent(f"""
         from sklearn.mixture import GaussianMixture
 
         # The page's start: equal weights, its k-means++ means, the data's covariance for every component
@@ -183,21 +218,30 @@ def snippet(settings, X, steps, em_score):
                              precisions_init=np.repeat(np.linalg.inv(covariance)[None], {k}, axis=0),
                              max_iter={steps[-1].iteration}, tol=0, reg_covar={reg_covar!r}).fit(X)
         print(f"mean log-likelihood: {{gm.score(X):.4f}}")
-        print(f"ARI vs truth: {{adjusted_rand_score(truth, gm.predict(X)):.3f}}")
-        """
-    reproduce("gmm_em", code, {"mean log-likelihood": f"{steps[-1].log_likelihood:.4f}",
-                               "ARI vs truth": f"{em_score:.3f}"})
+        """)
+    prints = {"mean log-likelihood": f"{steps[-1].log_likelihood:.4f}"}
+    if em_score is not None:
+        code += 'print(f"ARI vs truth: {adjusted_rand_score(truth, gm.predict(X)):.3f}")\n'
+        prints["ARI vs truth"] = f"{em_score:.3f}"
+    reproduce("gmm_em", code, prints)
 
 
 def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
-        dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched")
+        data_box = st.container()
+        own = own_data("em", "features", max_rows=1000, standardise=True, slug="gmm_em")
+    with data_box:  # a file hides the generator's controls (data set, clusters in it); k and the seed stay
+        dataset, k_true, k, seed = cluster_data_controls("em", default_dataset="stretched", builtin=not own.is_user)
         reg_covar = controls.log_slider("reg_covar (added to every variance)", "em_reg", REG_OPTIONS, REG_OPTIONS[0],
                                         help="scikit-learn's default is 1e-6. It keeps any component from collapsing "
                                              "onto one point; large values make every ellipse fatter.")
-    settings = (dataset, k_true, k, seed, float(reg_covar))
+    X, truth = builtin_data(dataset, k_true, seed)
+    own.offer(pd.DataFrame(X.round(4), columns=["x1", "x2"]))
+    if own.is_user:  # a file has no true groups to score against
+        X, truth = own.X, None
+    settings = (X, truth, k, seed, float(reg_covar))
     X, truth, steps, kmeans_labels, em_labels, sklearn_score = run(*settings)
     last = steps[-1]
     with chart_col:  # what does not change with the step stays out of the step's fragment
@@ -207,17 +251,18 @@ def play():
                    help={"free parameters (full)": "weights k − 1, means 2k, covariances 3k in two dimensions"})
         figure_box = st.container()
     likelihood_col, collapse_col = st.columns(2)
-    stepper(step_box, figure_box, likelihood_col, settings)
+    stepper(step_box, figure_box, likelihood_col, settings, own.names if own.is_user else None)
     with collapse_col:
         show(collapse_figure(X, last, settings[4]), "em_collapse")
     st.markdown("### K-means vs the mixture on the same data")
     kmeans_col, mixture_col = st.columns(2)
-    km_score, em_score = adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)
+    km_score, em_score = ((None, None) if truth is None else
+                          (adjusted_rand_score(truth, kmeans_labels), adjusted_rand_score(truth, em_labels)))
     with kmeans_col:
         show(comparison_figure(X, kmeans_labels, f"K-means, best of {RESTARTS}", km_score), "em_vs_kmeans")
     with mixture_col:
         show(comparison_figure(X, em_labels, "Mixture (EM)", em_score), "em_vs_gmm")
-    bic = bic_table(dataset, k_true, seed, settings[4])
+    bic = bic_table(X, seed, settings[4])
     best_type, best_k = min(((t, BIC_KS[int(np.argmin(v))]) for t, v in bic.items()), key=lambda tk: bic[tk[0]][tk[1] - 1])
     bic_col, text_col = st.columns([2, 1], gap="large")
     with bic_col:
@@ -228,20 +273,36 @@ def play():
                     + ", ".join(f"{t} {clustering.mixture_n_parameters(k, 2, t)}" for t in bic)
                     + "). The likelihood always rewards more parameters; BIC = −2 log L + p ln n charges for each. "
                     f"Here it prefers **{best_type}** with **k = {best_k}**.")
-    snippet(settings, X, steps, em_score)
+    snippet(settings, (dataset, k_true), steps, em_score, own)
 
     log_likelihoods = np.array([s.log_likelihood for s in steps])
-    return [
+    checks = [
         Identity("EM never decreases the log-likelihood.",
                  f"half-steps (of {len(steps) - 1}) where log L fell", f"{int(np.sum(np.diff(log_likelihoods) < -1e-9))}",
                  "an E-step changes no parameter (log L stays) and lifts the lower bound until it touches log L; "
                  "an M-step raises the bound, and log L can never be below its bound."),
-        Claim("A full-covariance mixture recovers the true groups better than K-means does, as it should on "
-              "elongated or unequal clusters.",
-              f"adjusted Rand index against the true groups: K-means (best of {RESTARTS} restarts) {km_score:.2f}, "
-              f"mixture {em_score:.2f}" + (" (round clusters: both do well, try stretched clusters)"
-                                           if dataset == "blobs" else ""),
-              em_score > km_score + 0.05),
+    ]
+    if truth is not None:  # this check scores against the true groups, which an uploaded file does not have
+        checks.append(Claim(
+            "A full-covariance mixture recovers the true groups better than K-means does, as it should on "
+            "elongated or unequal clusters.",
+            f"adjusted Rand index against the true groups: K-means (best of {RESTARTS} restarts) {km_score:.2f}, "
+            f"mixture {em_score:.2f}" + (" (round clusters: both do well, try stretched clusters)"
+                                         if dataset == "blobs" else ""),
+            em_score > km_score + 0.05))
+    # The BIC chart's full-covariance fit at this k: scikit-learn's EM from a K-means start, a second start.
+    n, p = len(X), clustering.mixture_n_parameters(k, 2, "full")
+    other = float((p * np.log(n) - bic["full"][BIC_KS.index(k)]) / (2 * n))
+    beaten = other > last.log_likelihood + 1e-3
+    checks.append(Claim(
+        "EM finds the best mixture (the maximum likelihood) whatever its start.",
+        f"this start (k-means++ means) ends at mean log-likelihood {last.log_likelihood:.3f} after {last.iteration} "
+        f"iterations; scikit-learn from a K-means start (the BIC chart's full fit at k = {k}) reaches {other:.3f}"
+        + ((" — a better mixture exists: this run stopped at a local maximum"
+            + (" or, capped at 100 iterations, on a plateau" if last.iteration >= 100 else "")) if beaten else
+           " — the second start found nothing better: not refuted, though not proven either"),
+        not beaten))
+    return checks + [
         Identity("These hand-written steps are the EM algorithm: scikit-learn's GaussianMixture from the same start, "
                  "for the same number of iterations, reaches the same likelihood.",
                  f"mean log-likelihood here {last.log_likelihood:.6f}", f"scikit-learn {sklearn_score:.6f}",

@@ -1,5 +1,8 @@
 """K-means: assign and update half-steps with Play, inertia per step, bad starts and the elbow."""
+import textwrap
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
@@ -14,6 +17,7 @@ from ui.snippet import reproduce
 from ui.steps import (add_play, cluster_data_code, cluster_data_controls, frame, frame_indices, label_colors,
                       step_slider)
 from ui.theme import PALETTE, figure, mark_x, show, square_axes
+from ui.upload import axis_title, own_data
 
 INIT_LABELS = {"k-means++": "k-means++", "random": "random points", "bad": "bad (all in one cluster)"}
 ELBOW_KS = list(range(1, 11))
@@ -27,17 +31,25 @@ def outlier_point(X):
     return np.array([X[:, 0].max() + 8.0, X[:, 1].mean()])
 
 
-def data(dataset, k_true, seed, stretch, outlier):
-    """The points as drawn (x₁ in the original units, the outlier appended) and as clustered (x₁ × STRETCH)."""
-    X, _ = clustering_2d(dataset, N, k_true, random_state=seed)
+@st.cache_data(max_entries=64, show_spinner=False)
+def builtin_data(dataset, k_true, seed):
+    """The built-in data set's points, (N, 2)."""
+    return clustering_2d(dataset, N, k_true, random_state=seed)[0]
+
+
+def data(X, stretch, outlier):
+    """The points ``X`` (built-in or uploaded, (n, 2)) as drawn (x₁ in the original units, the outlier appended)
+    and as clustered (x₁ × STRETCH)."""
     if outlier:
         X = np.r_[X, outlier_point(X)[None]]
     return X, X * [STRETCH, 1.0] if stretch else X
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(dataset, k_true, k, init, seed, stretch=False, outlier=False):
-    X, fitted = data(dataset, k_true, seed, stretch, outlier)
+def run(X, k, init, seed, stretch=False, outlier=False):
+    """Lloyd's steps on ``X`` (built-in or uploaded, (n, 2)), scikit-learn's run from the same start and the
+    best of RESTARTS k-means++ restarts."""
+    X, fitted = data(X, stretch, outlier)
     steps = clustering.kmeans_steps(fitted, k, init=init, random_state=seed)
     with threadpool_limits(1):  # OpenMP threads fighting over a shared server's cores made these ~40× slower
         reference = KMeans(k, init=steps[0].centers, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(fitted)
@@ -46,8 +58,8 @@ def run(dataset, k_true, k, init, seed, stretch=False, outlier=False):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def elbow_curve(dataset, k_true, seed, stretch=False, outlier=False):
-    _, fitted = data(dataset, k_true, seed, stretch, outlier)
+def elbow_curve(X, seed, stretch=False, outlier=False):
+    _, fitted = data(X, stretch, outlier)
     return clustering.elbow(fitted, ELBOW_KS, random_state=seed)
 
 
@@ -82,17 +94,20 @@ def step_title(steps, index):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animation_frames(dataset, k_true, k, init, seed, stretch=False, outlier=False):
-    X, steps, _, _ = run(dataset, k_true, k, init, seed, stretch, outlier)
+def animation_frames(X, k, init, seed, stretch=False, outlier=False):
+    X, steps, _, _ = run(X, k, init, seed, stretch, outlier)
     scale = STRETCH if stretch else 1.0
     return [frame(str(i), draw_step(figure(step_title(steps, i)), X, steps, i, scale)) for i in frame_indices(len(steps))]
 
 
-def steps_figure(X, steps, index, frames, scale=1.0):
+def steps_figure(X, steps, index, frames, scale=1.0, names=None):
     fig = draw_step(figure(step_title(steps, index), height=540), X, steps, index, scale)
     pad = 0.6
     fig.update_xaxes(range=[X[:, 0].min() - pad, X[:, 0].max() + pad])
     fig.update_yaxes(range=[X[:, 1].min() - pad, X[:, 1].max() + pad])
+    if names:  # an uploaded file: its columns, as z-scores
+        fig.update_xaxes(title=dict(text=f"{axis_title(names[0])} (z-score)", standoff=52))  # below ▶ Play
+        fig.update_yaxes(title=f"{axis_title(names[1])} (z-score)")
     return square_axes(add_play(fig, frames, index))
 
 
@@ -119,14 +134,15 @@ def elbow_figure(inertias, k):
 
 
 @live_part
-def stepper(step_box, figure_box, inertia_box, settings):
+def stepper(step_box, figure_box, inertia_box, settings, names=None):
     """The step slider and what it moves: the scatter with its centres and the inertia marker."""
     X, steps, _, _ = run(*settings)
     with step_box:
         index = step_slider("km", [f"{describe(s, steps[max(i - 1, 0)])}; inertia now {s.inertia:.1f}"
                                    for i, s in enumerate(steps)])
     with figure_box:
-        show(steps_figure(X, steps, index, animation_frames(*settings), STRETCH if settings[5] else 1.0), "km_steps")
+        show(steps_figure(X, steps, index, animation_frames(*settings), STRETCH if settings[4] else 1.0, names),
+             "km_steps")
     with inertia_box:
         show(inertia_figure(steps, index), "km_inertia")
 
@@ -136,20 +152,26 @@ def literal(array) -> str:
     return "np.array([" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in array) + "])"
 
 
-def snippet(settings, steps):
-    dataset, k_true, k, init, seed, stretch, outlier = settings
+def snippet(settings, source, steps, own):
+    """Lloyd's algorithm in scikit-learn from the page's start, on the built-in data or the student's file."""
+    _, k, init, seed, stretch, outlier = settings
+    dataset, k_true = source
     last = steps[-1]
-    code = cluster_data_code(dataset, N, k_true, seed) + "\n        from sklearn.cluster import KMeans\n"
+    if own.is_user:  # the student's file, loaded (and standardised) as the page loaded it
+        code = f"import numpy as np\n{own.code}\n"
+    else:
+        code = textwrap.dedent(cluster_data_code(dataset, N, k_true, seed)).strip() + "\n"
+    code += "from sklearn.cluster import KMeans\n"
     if outlier:
-        code += "        X = np.r_[X, [[X[:, 0].max() + 8.0, X[:, 1].mean()]]]  # one far point\n"
+        code += "X = np.r_[X, [[X[:, 0].max() + 8.0, X[:, 1].mean()]]]  # one far point\n"
     if stretch:
-        code += f"        X = X * [{STRETCH}, 1.0]  # x1 in units {STRETCH:g} times smaller, not rescaled\n"
-    code += f"""
+        code += f"X = X * [{STRETCH}, 1.0]  # x1 in units {STRETCH:g} times smaller, not rescaled\n"
+    code += textwrap.dedent(f"""
         start = {literal(steps[0].centers)}  # the page's starting centres ({INIT_LABELS[init]})
         km = KMeans(n_clusters={k}, init=start, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X)
         print(f"final inertia: {{km.inertia_:.4f}}")
         print(f"iterations (n_iter_): {{km.n_iter_}}")  # counts the last pass, which changes nothing
-        """
+        """)
     reproduce("kmeans", code, {"final inertia": f"{last.inertia:.4f}",
                                "iterations (n_iter_)": f"{last.iteration + 1}"})
 
@@ -158,24 +180,42 @@ def play():
     controls_col, chart_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         step_box = st.container()  # the step slider comes first: stepping is what this page is for
-        dataset, k_true, k, seed = cluster_data_controls("km")
+        data_box = st.container()
+        own = own_data("km", "features", max_rows=1000, standardise=True, slug="kmeans")
+    with data_box:  # a file hides the generator's controls (data set, clusters in it); k and the seed stay
+        dataset, k_true, k, seed = cluster_data_controls("km", builtin=not own.is_user)
         init = controls.choice("Starting centres", "km_init", list(clustering.INITS), index=1, labels=INIT_LABELS)
-        stretch = controls.toggle(f"x₁ × {STRETCH:g}, not rescaled", "km_stretch",
-                                  help="K-means on x₁·10 and x₂; the chart still draws x₁ in the original units.")
+        x_name = "the x-axis feature" if own.is_user else "x₁"
+        stretch = controls.toggle(f"{'x-axis feature' if own.is_user else 'x₁'} × {STRETCH:g}, not rescaled",
+                                  "km_stretch", help=f"K-means on {x_name} × 10; the chart still draws {x_name} "
+                                                     "in the original units.")
         outlier = controls.toggle("Add one far outlier", "km_outlier")
-    settings = (dataset, k_true, k, init, seed, stretch, outlier)
-    X, steps, reference, best_inertia = run(*settings)
+    X0 = builtin_data(dataset, k_true, seed)
+    own.offer(pd.DataFrame(X0.round(4), columns=["x1", "x2"]))
+    if own.is_user:
+        X0 = own.X
+    settings = (X0, k, init, seed, stretch, outlier)
+    if own.is_user:  # up to 1,000 points, twelve K-means runs: a second or so the first time
+        with st.spinner("Running K-means on your data…"):
+            X, steps, reference, best_inertia = run(*settings)
+    else:
+        X, steps, reference, best_inertia = run(*settings)
     with chart_col:  # what does not change with the step stays out of the step's fragment
         metric_row({"final inertia": f"{steps[-1].inertia:.1f}", "iterations to converge": f"{steps[-1].iteration}",
                     f"best of {RESTARTS} restarts": f"{best_inertia:.1f}"})
         figure_box = st.container()
     inertia_col, elbow_col = st.columns(2)
-    stepper(step_box, figure_box, inertia_col, settings)
+    stepper(step_box, figure_box, inertia_col, settings, own.names if own.is_user else None)
     with elbow_col:
-        show(elbow_figure(elbow_curve(dataset, k_true, seed, stretch, outlier), k), "km_elbow")
-    if text := side_notes(settings, X, steps, best_inertia):
+        if own.is_user:  # ten k-means++ fits on up to 1,000 points: a second or two the first time
+            with st.spinner("Computing the elbow curve for your data…"):
+                inertias = elbow_curve(X0, seed, stretch, outlier)
+        else:
+            inertias = elbow_curve(X0, seed, stretch, outlier)
+        show(elbow_figure(inertias, k), "km_elbow")
+    if text := side_notes(settings, X, steps, best_inertia, own.is_user):
         st.markdown(text)
-    snippet(settings, steps)
+    snippet(settings, (dataset, k_true), steps, own)
 
     inertias = np.array([s.inertia for s in steps])
     final = steps[-1].inertia
@@ -200,24 +240,28 @@ def play():
     ]
 
 
-def side_notes(settings, X, steps, best_inertia):
-    """What the toggles and the start do, measured: units, the outlier's pull, k-means++'s guarantee."""
-    dataset, k_true, k, init, seed, stretch, outlier = settings
+def side_notes(settings, X, steps, best_inertia, user=False):
+    """What the toggles and the start do, measured: units, the outlier's pull, k-means++'s guarantee.
+    ``user``: the points are the student's file (z-scores), not the built-in generator's."""
+    X0, k, init, seed, stretch, outlier = settings
     lines = []
     if stretch:
-        plain = run(dataset, k_true, k, init, seed, False, outlier)[1][-1].labels
+        plain = run(X0, k, init, seed, False, outlier)[1][-1].labels
         agreement = adjusted_rand_score(plain, steps[-1].labels)
-        lines.append(f"**Units matter.** With x₁ ×{STRETCH:g}, distance is almost all x₁. Agreement (ARI) between the "
-                     f"clusters found in these units and in the original ones, from the same kind of start: "
-                     f"{agreement:.2f}" + (" — the units changed the clustering. Standardise the features first."
-                                          if agreement < 0.95 else " — this split happens to survive; try round blobs "
-                                                                   "with k = 3."))
+        x_name = "the x-axis feature" if user else "x₁"
+        survives = (" — this split happens to survive; try another k." if user else
+                    " — this split happens to survive; try round blobs with k = 3.")
+        lines.append(f"**Units matter.** With {x_name} ×{STRETCH:g}, distance is almost all {x_name}. Agreement (ARI) "
+                     f"between the clusters found in these units and in the original ones, from the same kind of "
+                     f"start: {agreement:.2f}" + (" — the units changed the clustering. Standardise the features "
+                                                  "first." if agreement < 0.95 else survives))
     if outlier:
         labels = steps[-1].labels
         members = labels == labels[-1]
         pull = float(np.linalg.norm(X[-1] - X[:-1][members[:-1]].mean(axis=0)) / members.sum()) if members.sum() > 1 else 0.0
         lines.append(f"**An outlier drags a mean.** The far point joins a cluster of {int(members.sum())} point(s)"
-                     + (f" and pulls its centre {pull:.2f} units towards itself: the mean is not robust."
+                     + (f" and pulls its centre {pull:.2f} {'standard deviations' if user else 'units'} towards "
+                        "itself: the mean is not robust."
                         if members.sum() > 1 else ": a whole centre is spent on one point."))
     if init == "k-means++":
         bound = 8 * (np.log(k) + 2)

@@ -1,6 +1,9 @@
 """SVM: decision function, margins and support vectors; C, kernels, γ; hinge loss; C × γ cross-validation;
 feature scaling; a degree-2 polynomial feature map that lifts circles into 3-D."""
+import textwrap
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from engine import svm
@@ -10,6 +13,7 @@ from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_contours, add_heatmap_image, add_rings, legend_entry, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, show, square_axes
+from ui.upload import axis_title, own_data
 
 GRID = 90
 CLAIM_GRID_STRIDE = 9
@@ -25,8 +29,14 @@ def scaling(stretch):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed, stretch):
-    X, y = classification_2d(dataset, n, noise, random_state=seed)
+def builtin_data(dataset, noise, n, seed):
+    """The built-in data set: points (n, 2) and classes (n,) in {0, 1}."""
+    return classification_2d(dataset, n, noise, random_state=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fit_on_grid(X, y, kernel, C, gamma, degree, stretch):
+    """The fit on the points ``X`` (n, 2) with classes ``y`` in {0, 1} (built-in or uploaded), on a grid."""
     scale = scaling(stretch)  # fitted on the stretched features, drawn in the original ones
     fit = svm.fit_svm(X * scale, y, kernel, C, gamma, degree)
     xs, ys, points = grid_2d(X, GRID)
@@ -41,15 +51,13 @@ def fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed, stretch):
 
 
 @st.cache_data(max_entries=32, show_spinner="Cross-validating every C and γ…")
-def cv_grid(dataset, noise, n, kernel, degree, seed, stretch):
-    X, y = classification_2d(dataset, n, noise, random_state=seed)
+def cv_grid(X, y, kernel, degree, stretch):
     return svm.cv_accuracy_grid(X * scaling(stretch), y, kernel, CV_C, CV_GAMMA, degree, n_folds=3)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def stretch_cv(dataset, noise, n, kernel, C, gamma, degree, seed):
+def stretch_cv(X, y, kernel, C, gamma, degree):
     """3-fold accuracy at this C and γ on the features as given and with x₁ stretched (same folds)."""
-    X, y = classification_2d(dataset, n, noise, random_state=seed)
     return tuple(svm.cv_accuracy_grid(X * scaling(stretch), y, kernel, [C], [gamma], degree, n_folds=3).accuracy[0, 0]
                  for stretch in (False, True))
 
@@ -60,7 +68,7 @@ def lifted_circles():
     return X, y, svm.separate_lifted(X, y)
 
 
-def boundary_figure(X, y, support, xs, ys, surface, title, subtitle):
+def boundary_figure(X, y, support, xs, ys, surface, title, subtitle, names=None, classes=None):
     """Data points as traces; the decision function, its contours and the support vectors as layout.
 
     C, γ and the kernel change only the layout part, so moving them redraws it without the points."""
@@ -70,14 +78,15 @@ def boundary_figure(X, y, support, xs, ys, surface, title, subtitle):
     add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -limit, limit, opacity=0.55)
     add_contours(fig, xs, ys, surface, 0, "boundary f = 0")
     add_contours(fig, xs, ys, surface, [-1, 1], "margins f = ±1", dash="dash")
-    for value, name, color in ((0, "class −1", NEGATIVE), (1, "class +1", POSITIVE)):
+    labels = [f"{axis_title(c)} (class {sign}1)" for c, sign in zip(classes, "−+")] if classes else ["class −1", "class +1"]
+    for value, name, color in ((0, labels[0], NEGATIVE), (1, labels[1], POSITIVE)):
         members = y == value
         fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
                            marker=dict(size=8, color=color)))
     ring = 0.012 * max(xs[-1] - xs[0], ys[-1] - ys[0])  # about 7 px on the default chart
     add_rings(fig, X[support, 0], X[support, 1], ring, "support vectors")
-    fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁")
-    fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂")
+    fig.update_xaxes(range=[xs[0], xs[-1]], title=f"{axis_title(names[0])} (z-score)" if names else "x₁")
+    fig.update_yaxes(range=[ys[0], ys[-1]], title=f"{axis_title(names[1])} (z-score)" if names else "x₂")
     return square_axes(fig)  # the plot area shrinks to the painted grid; the axes never widen past it
 
 
@@ -139,14 +148,21 @@ def lift_figure(X, y, plane):
 
 
 @live_part
-def c_part(c_box, charts_box, settings):
-    """C and all it moves: the fit, its metrics, the charts, the heat map's marker and the claims."""
-    dataset, noise, n, kernel, gamma, degree, seed, stretch = settings
+def c_part(c_box, charts_box, settings, source, own):
+    """C and all it moves: the fit, its metrics, the charts, the heat map's marker and the claims.
+
+    ``settings`` the data (built-in or the student's file) and the kernel's settings; ``source`` the built-in
+    generator's settings, for the snippet; ``own`` what ``own_data`` returned."""
+    X, y, kernel, gamma, degree, stretch = settings
     with c_box:
         C = controls.log_slider("C (penalty for margin violations)", "svm_C", C_VALUES, 1.0)
-    (X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, split,
-     smaller_c, converged) = fit_on_grid(dataset, noise, n, kernel, C, gamma, degree, seed, stretch)
-    grid = cv_grid(dataset, noise, n, kernel, degree, seed, stretch)
+    if own.is_user:  # up to 1,000 points: three fits and 90 cross-validation fits, seconds the first time
+        with st.spinner("Fitting the SVM to your data…"):
+            fitted = fit_on_grid(X, y, kernel, C, gamma, degree, stretch)
+    else:
+        fitted = fit_on_grid(X, y, kernel, C, gamma, degree, stretch)
+    X, y, support, margin_width, accuracy, xs, ys, surface, sv_change, split, smaller_c, converged = fitted
+    grid = cv_grid(X, y, kernel, degree, stretch)
     with charts_box:
         if not converged:
             st.warning(f"The solver stopped after {svm.MAX_ITER:,} iterations without converging, so this boundary "
@@ -157,16 +173,18 @@ def c_part(c_box, charts_box, settings):
                     "training accuracy": f"{accuracy:.1%}"},
                    help={"margin width": "2/‖w‖, defined for the linear kernel"
                                          + (" (in the stretched units)" if stretch else "") + "."})
-        stretched = f", x₁ stretched ×{STRETCH:g} before fitting" if stretch else ""
+        x_name = "x-axis feature" if own.is_user else "x₁"
+        stretched = f", {x_name} stretched ×{STRETCH:g} before fitting" if stretch else ""
         f_values = split.margins * np.where(y == 1, 1, -1)
         score = f"colour: the score f(x), {f_values.min():.1f} to {f_values.max():.1f} on the data — not a probability"
         show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
-                             + (f", γ = {gamma:g}" if kernel != "linear" else "") + stretched, score), "svm_boundary")
+                             + (f", γ = {gamma:g}" if kernel != "linear" else "") + stretched, score,
+                             *((own.names, own.classes) if own.is_user else ())), "svm_boundary")
         show(loss_figure(split.margins), "svm_loss")
         show(cv_figure(grid, C, gamma, kernel), "svm_cv")
-        snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, len(support), accuracy, margin_width, split)
+        snippet(*source, kernel, C, gamma, degree, stretch, len(support), accuracy, margin_width, split, own)
     return claims(C, support, margin_width, sv_change, surface, split, smaller_c,
-                  stretch_cv(dataset, noise, n, kernel, C, gamma, degree, seed))
+                  stretch_cv(X, y, kernel, C, gamma, degree), own.is_user)
 
 
 DATA_CODE = {
@@ -179,12 +197,14 @@ DATA_CODE = {
 }
 
 
-def snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, n_support, accuracy, margin_width, split):
-    """The data set and the fit in scikit-learn, printing the support vectors, accuracy and margin."""
+def snippet(dataset, noise, n, seed, kernel, C, gamma, degree, stretch, n_support, accuracy, margin_width, split,
+            own=None):
+    """The data set (or the student's file) and the fit in scikit-learn, printing the support vectors,
+    accuracy and margin."""
     maker = {"blobs": "make_blobs", "moons": "make_moons", "circles": "make_circles"}.get(dataset)
     imports = f"from sklearn.datasets import {maker}\n        " if maker else ""  # indented like the code below
     data = DATA_CODE[dataset].replace("\n", "\n        ")
-    code = f"""
+    data_code = textwrap.dedent(f"""
         import numpy as np
         {imports}from sklearn.svm import SVC
 
@@ -192,6 +212,10 @@ def snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, n_suppor
         rng = np.random.default_rng(seed)
         data_seed = int(rng.integers(2**31))
         {data}
+        """)
+    if own is not None and own.is_user:  # the student's file, loaded (and standardised) as the page loaded it
+        data_code = f"import numpy as np\nfrom sklearn.svm import SVC\n{own.code}\n"
+    code = data_code + textwrap.dedent(f"""
         X = X * [{scaling(stretch)[0]!r}, 1.0]  # x₁ stretched before fitting, without rescaling
 
         model = SVC(kernel={kernel!r}, C={C!r}, gamma={gamma!r}, degree={degree}, coef0={1.0 if kernel == "poly" else 0.0},
@@ -201,14 +225,14 @@ def snippet(dataset, noise, n, kernel, C, gamma, degree, seed, stretch, n_suppor
         print(f"on the margin (0 < α < C): {{np.sum(alpha < {C!r} * (1 - 1e-9))}}")
         print(f"training accuracy: {{model.score(X, y):.4f}}")
         print("margin width: " + (f"{{2 / np.linalg.norm(model.coef_):.4f}}" if {kernel!r} == "linear" else "none"))
-    """
+    """)
     reproduce("svm", code, {"support vectors": f"{n_support}", "on the margin (0 < α < C)": f"{int(split.free.sum())}",
                             "training accuracy": f"{accuracy:.4f}",
                             "margin width": "none" if margin_width is None else f"{margin_width:.4f}"},
               needs="numpy scikit-learn")
 
 
-def claims(C, support, margin_width, sv_change, surface, split, smaller_c, stretch_accuracy):
+def claims(C, support, margin_width, sv_change, surface, split, smaller_c, stretch_accuracy, user=False):
     change = float(sv_change / max(np.abs(surface).max(), 1e-9))
     fewer = smaller_c.n_support
     inside = int(np.sum(split.bounded))
@@ -234,7 +258,8 @@ def claims(C, support, margin_width, sv_change, surface, split, smaller_c, stret
               fewer >= len(support) and (margin_width is None or smaller_c.margin_width >= margin_width - 1e-9)),
         Claim("Features must be on comparable scales: stretching one feature ×10 without rescaling lowers the "
               "cross-validated accuracy.",
-              f"3-fold accuracy at this kernel, C and γ: {plain:.3f} as given, {stretched:.3f} with x₁ × {STRETCH:g}",
+              f"3-fold accuracy at this kernel, C and γ: {plain:.3f} as given{' (z-scores)' if user else ''}, "
+              f"{stretched:.3f} with {'the x-axis feature' if user else 'x₁'} × {STRETCH:g}",
               bool(stretched <= plain - 0.02)),
     ]
 
@@ -248,17 +273,33 @@ def play():
                                     help="RBF: exp(−γ‖x − x′‖²), so γ = 1/(2σ²) for a kernel of width σ. Large γ: "
                                          "narrow kernels, each point's influence is local and the boundary wiggles.")
         degree = controls.slider("Polynomial degree", "svm_degree", 2, 5, 3)
-        dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
-                                  labels={"blobs": "overlapping blobs", "xor": "XOR"})
-        noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
-        n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
-        stretch = controls.toggle(f"Stretch x₁ ×{STRETCH:g} (no scaling)", "svm_stretch", False,
-                                  help="Fit on (10·x₁, x₂) without standardising: distances, and so the RBF "
-                                       "kernel, are then dominated by x₁.")
-        seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
+        data_box = st.container()
+        stretch_box = st.container()
+        own = own_data("svm", "features_label", max_rows=1000, standardise=True, slug="svm")
+    if own.is_user:  # the generator's controls do nothing for a file; the download offers the default data
+        dataset, noise, n, seed = "blobs", 0.2, 160, 0
+    else:
+        with data_box:
+            dataset = controls.choice("Data set", "svm_data", list(CLASSIFICATION),
+                                      labels={"blobs": "overlapping blobs", "xor": "XOR"})
+            noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
+            n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
+    with stretch_box:
+        x_name = "the x-axis feature" if own.is_user else "x₁"
+        stretch = controls.toggle(f"Stretch {'x-axis feature' if own.is_user else 'x₁'} ×{STRETCH:g} (no scaling)",
+                                  "svm_stretch", False,
+                                  help=f"Fit on 10 × {x_name} and the other feature without standardising: "
+                                       f"distances, and so the RBF kernel, are then dominated by {x_name}.")
+    if not own.is_user:
+        with stretch_box:
+            seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
+    X, y = builtin_data(dataset, noise, n, seed)
+    own.offer(pd.DataFrame({"x1": X[:, 0].round(4), "x2": X[:, 1].round(4), "label": y}))
+    if own.is_user:
+        X, y = own.X, own.y
     with chart_col:
         charts_box = st.container()
-    c_part(c_box, charts_box, (dataset, noise, n, kernel, gamma, degree, seed, stretch))
+    c_part(c_box, charts_box, (X, y, kernel, gamma, degree, stretch), (dataset, noise, n, seed), own)
     return []
 
 

@@ -16,7 +16,7 @@ PAGES = {"roc_auc": ("roc", "labels_scores"), "kmeans": ("km", "features"), "gmm
 ROW_LIMIT = {"roc_auc": 5000, "kmeans": 1000, "gmm_em": 1000, "svm": 1000, "imbalanced": 2000}
 USING = "Using your file"
 # Claims about the built-in generator, which must not be shown for a file.
-GENERATOR_CLAIMS = {"roc_auc": ["rare disease", "does not depend on prevalence"], "gmm_em": ["Where K-means fails"],
+GENERATOR_CLAIMS = {"roc_auc": ["rare disease", "does not depend on prevalence"], "gmm_em": ["recovers the true groups better"],
                     "kmeans": [], "svm": [], "imbalanced": []}
 
 
