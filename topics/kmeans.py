@@ -204,7 +204,10 @@ def play():
         metric_row({"final inertia": f"{steps[-1].inertia:.1f}", "iterations to converge": f"{steps[-1].iteration}",
                     f"best of {RESTARTS} restarts": f"{best_inertia:.1f}"})
         figure_box = st.container()
-    inertia_col, elbow_col = st.columns(2)
+        if own.is_user:  # the upload panel lengthens the controls column: the inertia and elbow charts fill the gap
+            inertia_col, elbow_col = st.columns(2)
+    if not own.is_user:
+        inertia_col, elbow_col = st.columns(2)
     stepper(step_box, figure_box, inertia_col, settings, own.names if own.is_user else None)
     with elbow_col:
         if own.is_user:  # ten k-means++ fits on up to 1,000 points: a second or two the first time
