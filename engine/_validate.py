@@ -54,6 +54,17 @@ def check_points(name: str, X, min_rows: int = 1) -> np.ndarray:
     return X
 
 
+def check_binary_xy(X, y, min_rows: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``X`` (n, d) and labels ``y`` (n,) with both classes, labelled 0 and 1."""
+    X = check_points("X", X, min_rows=min_rows)
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
+    if not np.all(np.isin(y, (0, 1))) or len(np.unique(y)) != 2:
+        raise ValueError("y must contain both classes, labelled 0 and 1")
+    return X, y.astype(int)
+
+
 def _check_range(name, value, low, high):
     if low is not None and value < low:
         raise ValueError(f"{name} must be at least {low}, got {value:g}")

@@ -7,17 +7,7 @@ import numpy as np
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from engine._validate import check_float, check_int, check_points
-
-
-def _check_xy(X, y):
-    X = check_points("X", X, min_rows=4)
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
-    if not np.all(np.isin(y, (0, 1))) or len(np.unique(y)) != 2:
-        raise ValueError("y must contain both classes, labelled 0 and 1")
-    return X, y.astype(int)
+from engine._validate import check_binary_xy, check_float, check_int, check_points
 
 
 @dataclass(frozen=True)
@@ -52,7 +42,7 @@ def adaboost_steps(X, y, n_rounds) -> list[BoostRound]:
     ----------
     X : (n, d) features.  y : (n,) labels in {0, 1}.  n_rounds : 1 … 500.
     """
-    X, y = _check_xy(X, y)
+    X, y = check_binary_xy(X, y)
     n_rounds = check_int("n_rounds", n_rounds, low=1, high=500)
     n = len(y)
     weights = np.full(n, 1.0 / n)
@@ -116,8 +106,8 @@ class NoiseCurves:
 
 def noise_curves(X, y, X_test, y_test, n_rounds=200, bag_sizes=(1, 2, 5, 10, 20, 50), random_state=0) -> NoiseCurves:
     """AdaBoost (scikit-learn, stumps) round by round and bagged full-depth trees, scored on clean test labels."""
-    X, y = _check_xy(X, y)
-    X_test, y_test = _check_xy(X_test, y_test)
+    X, y = check_binary_xy(X, y)
+    X_test, y_test = check_binary_xy(X_test, y_test)
     n_rounds = check_int("n_rounds", n_rounds, low=1, high=1000)
     boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=n_rounds, learning_rate=1.0,
                                random_state=random_state).fit(X, y)

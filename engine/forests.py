@@ -7,19 +7,9 @@ import numpy as np
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from engine._validate import check_int, check_points
+from engine._validate import check_binary_xy, check_int, check_points
 
 MAX_TREES = 200
-
-
-def _check_xy(X, y):
-    X = check_points("X", X, min_rows=4)
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
-    if not np.all(np.isin(y, (0, 1))) or len(np.unique(y)) != 2:
-        raise ValueError("y must contain both classes, labelled 0 and 1")
-    return X, y.astype(int)
 
 
 def _depth(max_depth):
@@ -57,7 +47,7 @@ class OobCurve:
 
 def oob_curve(forest: RandomForestClassifier, X, y) -> OobCurve:
     """Out-of-bag accuracy of the first k trees: each point is predicted only by trees whose bootstrap missed it."""
-    X, y = _check_xy(X, y)
+    X, y = check_binary_xy(X, y)
     n = len(y)
     votes, counts = np.zeros(n), np.zeros(n)
     accuracy, coverage = [], []
@@ -94,7 +84,7 @@ def prediction_spread(train_sets, points, n_trees, max_depth=None, max_features=
     points = check_points("points", points)
     trees, forests = [], []
     for i, (X, y) in enumerate(train_sets):
-        X, y = _check_xy(X, y)
+        X, y = check_binary_xy(X, y)
         trees.append(make_tree(max_depth, random_state + i).fit(X, y).predict_proba(points)[:, 1])
         forests.append(staged_proba(make_forest(n_trees, max_depth, max_features, random_state + i).fit(X, y), points))
     tree_var = np.var(np.array(trees), axis=0).mean()

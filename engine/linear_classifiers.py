@@ -10,19 +10,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.svm import SVC
 
-from engine._validate import check_float, check_int, check_points
+from engine._validate import check_binary_xy, check_float, check_int
 
 CENTRES = np.array([[-1.0, -1.0], [1.0, 1.0]])
-
-
-def _check_xy(X, y):
-    X = check_points("X", X, min_rows=4)
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
-    if not np.all(np.isin(y, (0, 1))) or len(np.unique(y)) != 2:
-        raise ValueError("y must contain both classes, labelled 0 and 1")
-    return X, y.astype(int)
 
 
 def make_svm(C):
@@ -58,7 +48,7 @@ def fit_pair(X, y, C=1.0) -> PairFit:
     ----------
     X : (n, d) features.  y : (n,) labels in {0, 1}.  C : > 0, the inverse regularization strength of both.
     """
-    X, y = _check_xy(X, y)
+    X, y = check_binary_xy(X, y)
     C = check_float("C", C, low=0.0, low_inclusive=False, high=1e4)
     svm = make_svm(C).fit(X, y)
     with warnings.catch_warnings():
@@ -116,7 +106,7 @@ class CvComparison:
 
 def cv_compare(X, y, C=1.0, folds=5, random_state=0) -> CvComparison:
     """Stratified ``folds``-fold cross-validated accuracy (and training accuracy) of both models at the same C."""
-    X, y = _check_xy(X, y)
+    X, y = check_binary_xy(X, y)
     C = check_float("C", C, low=0.0, low_inclusive=False, high=1e4)
     folds = check_int("folds", folds, low=2, high=20)
     split = StratifiedKFold(folds, shuffle=True, random_state=random_state)
