@@ -34,6 +34,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM a process started with ``start_new_session`` and its children; SIGKILL after 10 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 class Server:
     """`streamlit run <script>` in its own process group, headless, no usage stats, no file watcher."""
 
@@ -66,12 +76,7 @@ class Server:
         raise TimeoutError(f"streamlit did not become healthy in {timeout} s; see {self.log_path}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process)
         self._log.close()
 
     def __enter__(self):
@@ -142,12 +147,7 @@ class Balancer:
         return seen
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process)
 
     def __enter__(self):
         self.wait_healthy()
