@@ -48,7 +48,7 @@ def user_data(own):
     return own.X, (own.y == rare).astype(int), rare
 
 
-@st.cache_data(max_entries=64, show_spinner="Resampling and training…")
+@st.cache_data(max_entries=64, show_spinner=False)
 def run(X, y, seed, method, model):
     pad = 0.5
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, GRID)

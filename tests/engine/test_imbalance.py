@@ -77,6 +77,22 @@ def test_honest_evaluation_matches_a_pipeline_built_by_hand():
     assert np.bincount(result.test_y).tolist() == np.bincount(yte).tolist()  # the test set keeps the real imbalance
 
 
+@pytest.mark.parametrize("truth, predicted", [
+    ([0, 0, 1, 1, 1, 0, 1], [0, 1, 1, 0, 1, 0, 0]),
+    ([0, 0, 1, 1], [0, 0, 0, 0]),      # nothing predicted positive: precision and F1 divide by zero
+    ([0, 0, 0, 0], [0, 1, 0, 0]),      # no positives at all: recall divides by zero
+    ([1, 1, 1], [1, 1, 1]),
+])
+def test_scores_equal_scikit_learn_including_zero_divisions(truth, predicted):
+    from sklearn.metrics import precision_score
+    truth, predicted = np.array(truth), np.array(predicted)
+    expected = (recall_score(truth, predicted, zero_division=0), precision_score(truth, predicted, zero_division=0),
+                f1_score(truth, predicted, zero_division=0))
+    assert imbalance._binary_scores(truth, predicted)[:3] == pytest.approx(expected)
+    if len(set(truth.tolist())) == 2:  # balanced accuracy needs both classes present
+        assert imbalance._binary_scores(truth, predicted)[3] == pytest.approx(balanced_accuracy_score(truth, predicted))
+
+
 def test_resampling_before_the_split_leaks_copies_into_the_test_set():
     leaky = imbalance.split_resample_score(X, Y, "random_over", "knn", resample_first=True, random_state=0)
     honest = imbalance.split_resample_score(X, Y, "random_over", "knn", resample_first=False, random_state=0)
