@@ -38,7 +38,7 @@ def gradient_figure(results, steps):
 
 
 def states_figure(states):
-    fig = figure("Plain RNN: hidden units over time (±1 = saturated tanh, no gradient passes)", height=300,
+    fig = figure("Plain RNN: hidden units over time (±1 = saturated tanh: almost no gradient passes)", height=300,
                  margin=dict(t=60, b=55))
     fig.add_trace(dict(type="heatmap", z=states.T, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
                        colorbar=dict(title=dict(text="h"), thickness=12), hovertemplate="t %{x}, unit %{y}: %{z:.2f}<extra></extra>"))
@@ -183,7 +183,8 @@ def play():
     with charts_col:
         gradient_box, states_box = st.container(), st.container()
     st.markdown("### A GRU's gates, step by step\n\nThe inputs are a random value and a *write* flag. The update "
-                "gate is wired so that it opens (z ≈ 0) on the write flag and otherwise keeps z = σ(keep bias).")
+                "gate is wired so that it opens (z ≈ 0) on the write flag and otherwise keeps z = σ(keep bias); the "
+                "candidate n = tanh(2·value) is what the state takes in at the write step (dashed line).")
     memory_controls, memory_charts = st.columns([1, 3], gap="large")
     memory_left, memory_right = memory_charts.container(), memory_charts.container()
     with memory_controls:
