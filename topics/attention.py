@@ -44,7 +44,7 @@ def weights_figure(words, weights, mask, scale, d):
 
 
 def entropy_figure(curves, d):
-    fig = figure("Random q, k: softmax entropy over 10 keys", height=380, margin=dict(t=110),
+    fig = figure("Random q, k: entropy of 10-key rows", height=380, margin=dict(t=110),
                  legend=dict(y=1.02, orientation="h"))
     fig.add_traces([
         dict(type="scatter", x=np.log2(curves.dims), y=curves.entropy_scaled, name="scaled: q·k/√d_k",
