@@ -141,8 +141,8 @@ def dim_part(dim_box, weights_box, entropy_box, output_box, snippet_box, setting
     i = n - 1
     by_hand = result.weights[i] @ E
     return [
-        Claim("Without the 1/√d_k scaling, a large d_k saturates the softmax: the rows become nearly one-hot "
-              "(entropy under 10 % of its maximum).",
+        Claim("Without the 1/√d_k scaling the softmax saturates as d_k grows: at this d_k the rows are already "
+              "nearly one-hot (entropy under 10 % of its maximum).",
               f"unscaled rows at d_k = {d}: mean entropy {share['unscaled']:.0%} of log n", share["unscaled"] < SOFT),
         Claim("With the 1/√d_k scaling, the attention rows stay soft at any d_k (entropy at least 10 % of its "
               "maximum).",
