@@ -9,6 +9,7 @@ from scipy.special import logsumexp
 from engine._validate import check_choice, check_float, check_int
 
 PROPOSALS = ("log_uniform", "uniform")
+UNCORRECTED_TRIALS = 10
 MAX_VOCAB, MAX_SAMPLES = 200_000, 100_000
 
 
@@ -71,7 +72,8 @@ class SampledLoss:
     expected_counts: np.ndarray
 
 
-def sampled_softmax_loss(logits, target, n_samples, proposal="log_uniform", random_state=0) -> SampledLoss:
+def sampled_softmax_loss(logits, target, n_samples, proposal="log_uniform", random_state=0, *,
+                         correct=True) -> SampledLoss:
     """Sampled softmax with the log-Q correction: an estimate of the full loss from ``n_samples`` classes.
 
     Draw S classes j₁ … j_S from Q with replacement. Each sampled logit is corrected by subtracting
@@ -87,6 +89,8 @@ def sampled_softmax_loss(logits, target, n_samples, proposal="log_uniform", rand
     n_samples : int in [1, 100000]
     proposal : "log_uniform" or "uniform" (see ``proposal_probs``)
     random_state : int
+    correct : bool, keyword only. False leaves out the log-Q correction (the sampled logits are used as they
+        are: a softmax over the target and the drawn classes), which does not estimate the full loss at all.
 
     Returns
     -------
@@ -98,7 +102,7 @@ def sampled_softmax_loss(logits, target, n_samples, proposal="log_uniform", rand
     rng = np.random.default_rng(check_int("random_state", random_state, 0))
     samples = _sample(np.cumsum(q), n_samples, rng)
     counts = n_samples * q[samples]
-    per_example = _corrected_loss(logits, target, samples, counts)
+    per_example = _corrected_loss(logits, target, samples, counts if correct else np.ones(n_samples))
     return SampledLoss(loss=float(per_example.mean()), per_example=per_example, samples=samples,
                        expected_counts=counts)
 
@@ -133,13 +137,16 @@ def softmax_cost(vocab, hidden, n_samples) -> Cost:
 @dataclass(frozen=True)
 class Estimates:
     """For each S in ``n_samples``: the mean, the bias (mean − full) and the standard deviation of the
-    sampled loss over ``trials`` independent draws, per proposal; ``full`` the exact loss."""
+    sampled loss over ``trials`` independent draws, per proposal; ``full`` the exact loss. ``uncorrected``
+    (len(n_samples),): the mean, over the log-uniform proposal's first ``UNCORRECTED_TRIALS`` draws (the same
+    samples), of the loss without the log-Q correction."""
 
     n_samples: np.ndarray
     full: float
     mean: dict
     bias: dict
     std: dict
+    uncorrected: np.ndarray
 
 
 def estimate_spread(logits, target, n_samples, trials=100, random_state=0) -> Estimates:
@@ -158,15 +165,21 @@ def estimate_spread(logits, target, n_samples, trials=100, random_state=0) -> Es
     random_state = check_int("random_state", random_state, 0)
     full = full_softmax_loss(logits, target)
     mean, bias, std = {}, {}, {}
+    raw = np.empty((len(sizes), min(trials, UNCORRECTED_TRIALS)))
     for proposal in PROPOSALS:
         q = proposal_probs(logits.shape[1], proposal)
         cdf = np.cumsum(q)
         rng = np.random.default_rng([random_state, PROPOSALS.index(proposal)])
-        values = np.array([[_corrected_loss(logits, target, s := _sample(cdf, int(S), rng), S * q[s]).mean()
-                            for _ in range(trials)] for S in sizes])
+        values = np.empty((len(sizes), trials))
+        for a, S in enumerate(sizes):
+            for b in range(trials):
+                s = _sample(cdf, int(S), rng)
+                values[a, b] = _corrected_loss(logits, target, s, S * q[s]).mean()
+                if proposal == "log_uniform" and b < raw.shape[1]:  # the same draw, logits left as they are
+                    raw[a, b] = _corrected_loss(logits, target, s, np.ones(len(s))).mean()
         mean[proposal], std[proposal] = values.mean(axis=1), values.std(axis=1, ddof=1)
         bias[proposal] = mean[proposal] - full
-    return Estimates(n_samples=sizes, full=full, mean=mean, bias=bias, std=std)
+    return Estimates(n_samples=sizes, full=full, mean=mean, bias=bias, std=std, uncorrected=raw.mean(axis=1))
 
 
 @dataclass(frozen=True)

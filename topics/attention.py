@@ -44,7 +44,7 @@ def weights_figure(words, weights, mask, scale, d):
 
 
 def entropy_figure(curves, d):
-    fig = figure("Random q, k: softmax entropy over 10 keys", height=380, margin=dict(t=110),
+    fig = figure("Random q, k: entropy of 10-key rows", height=380, margin=dict(t=110),
                  legend=dict(y=1.02, orientation="h"))
     fig.add_traces([
         dict(type="scatter", x=np.log2(curves.dims), y=curves.entropy_scaled, name="scaled: q·k/√d_k",
@@ -141,8 +141,8 @@ def dim_part(dim_box, weights_box, entropy_box, output_box, snippet_box, setting
     i = n - 1
     by_hand = result.weights[i] @ E
     return [
-        Claim("Without the 1/√d_k scaling, a large d_k saturates the softmax: the rows become nearly one-hot "
-              "(entropy under 10 % of its maximum).",
+        Claim("Without the 1/√d_k scaling the softmax saturates as d_k grows: at this d_k the rows are already "
+              "nearly one-hot (entropy under 10 % of its maximum).",
               f"unscaled rows at d_k = {d}: mean entropy {share['unscaled']:.0%} of log n", share["unscaled"] < SOFT),
         Claim("With the 1/√d_k scaling, the attention rows stay soft at any d_k (entropy at least 10 % of its "
               "maximum).",

@@ -42,10 +42,14 @@ def estimate_figure(est, S):
                  line=dict(color=COLORS[p], width=3), customdata=est.std[p],
                  hovertemplate="S = %{text}: mean %{y:.3f}, sd %{customdata:.3f}<extra></extra>", text=est.n_samples),
         ])
+    fig.add_trace(dict(type="scatter", x=x, y=est.uncorrected, name="log-uniform, no log-Q correction",
+                       mode="lines+markers", line=dict(color=MUTED, width=2, dash="dot"), text=est.n_samples,
+                       hovertemplate="S = %{text}: mean %{y:.3f} without the correction<extra></extra>"))
     fig.add_trace(dict(type="scatter", x=[x[0], x[-1]], y=[est.full, est.full], name="full softmax loss",
                        mode="lines", line=dict(color="#111827", dash="dash", width=2)))
     mark_x(fig, float(np.log2(S)), f"S = {S}")
-    low = min(est.full - 3, float(min((est.mean[p] - est.std[p]).min() for p in ss.PROPOSALS)))
+    low = min(est.full - 3, float(min((est.mean[p] - est.std[p]).min() for p in ss.PROPOSALS)),
+              float(est.uncorrected.min()))  # the uncorrected curve may leave the top: it grows like log S
     fig.update_xaxes(title="sampled classes S (log scale)", tickvals=x[::2], ticktext=[str(s) for s in SIZES[::2]],
                      range=[-0.3, x[-1] + 0.3])
     return fig.update_yaxes(title="loss (nats)", range=[np.floor(low), np.ceil(est.full + 1)])

@@ -31,6 +31,30 @@ def test_sampled_loss_equals_torch_on_the_same_samples():
     np.testing.assert_allclose(result.expected_counts, 40 * q[s].numpy())
 
 
+def test_without_the_log_q_correction_the_loss_measures_the_sample_size_not_the_full_loss():
+    # Known values: equal logits over V classes, uniform proposal. The full loss is log V. Each corrected term
+    # is e⁰/(S·1/V) = V/S, so with no accidental hit the corrected loss is log(1 + V) ≈ log V; uncorrected,
+    # it is log(1 + S), whatever V.
+    V, S = 1000, 10
+    logits, target = np.zeros((1, V)), np.array([999])
+    corrected = sampled_softmax_loss(logits, target, S, proposal="uniform", random_state=0)
+    raw = sampled_softmax_loss(logits, target, S, proposal="uniform", random_state=0, correct=False)
+    assert not np.any(raw.samples == 999)
+    assert corrected.loss == pytest.approx(np.log(1 + V)) and raw.loss == pytest.approx(np.log(1 + S))
+    np.testing.assert_array_equal(raw.samples, corrected.samples)
+    # torch on the same samples, logits used as they are
+    batch = zipf_batch(vocab=300, n=5, random_state=1)
+    result = sampled_softmax_loss(batch.logits, batch.target, 40, random_state=3, correct=False)
+    o, t, s = torch.tensor(batch.logits), torch.tensor(batch.target), torch.tensor(result.samples)
+    sampled = o[:, s].masked_fill(s[None, :] == t[:, None], float("-inf"))
+    true = o[torch.arange(5), t]
+    expected = torch.logsumexp(torch.cat([true[:, None], sampled], 1), 1) - true
+    np.testing.assert_allclose(result.per_example, expected.numpy(), rtol=1e-12)
+    # over many draws the uncorrected loss keeps growing with S, past the full loss
+    est = estimate_spread(batch.logits, batch.target, [2, 2000, 20000], trials=10)
+    assert est.uncorrected[0] < est.full < est.uncorrected[2] and np.all(np.diff(est.uncorrected) > 0)
+
+
 def test_log_uniform_proposal_is_tensorflows_closed_form_and_sums_to_one():
     q = proposal_probs(1000, "log_uniform")
     assert q.sum() == pytest.approx(1.0)
