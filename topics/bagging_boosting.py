@@ -19,6 +19,7 @@ BAG_SIZES = (1, 5, 25)
 GRID = 70
 SIZE_BINS = np.array([5, 7, 10, 14, 19, 25])
 DROP = 0.05
+FIT_BAR = 0.95
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -110,9 +111,12 @@ def round_part(round_box, boost_box, rounds_box, snippet_box, settings):
     with snippet_box:
         snippet(dataset, n, noise, seed, t, rounds[t - 1])
     first, now = rounds[0].train_accuracy, rounds[t - 1].train_accuracy
-    return [Claim("Boosting reduces bias: the boosted stumps fit the training data better than one stump.",
+    # Measured against a bar, not against round 1: "better than one stump" cannot fail except at round 1 itself,
+    # where the ensemble is that stump. On XOR the bar is out of reach (sums of stumps are additive in x₁, x₂).
+    return [Claim(f"Boosting reduces bias: with enough rounds, boosted stumps fit the training data almost perfectly "
+                  f"(over {FIT_BAR:.0%} right).",
                   f"training accuracy after {t} round{'s' if t > 1 else ''}: {now:.3f}; one stump: {first:.3f}",
-                  bool(now > first))]
+                  bool(now > FIT_BAR))]
 
 
 def snippet(dataset, n, noise, seed, t, r):
