@@ -57,8 +57,8 @@ def round_layout(fig: Figure, X, y, r, xs, ys, path, t):
                       line=dict(color=PALETTE[1], width=4, dash="dash"), legendgroup="stump", showlegend=False)
     fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref="x", yref="y",
                   line=dict(color="#111827", width=3), legendgroup="ensemble", showlegend=False)
-    fig.update_layout(title=dict(text=f"Round {t}: stump x{r.feature + 1} ≤ {r.threshold:.2f}, error ε = {r.error:.3f}, "
-                                      f"vote α = {r.alpha:.2f}; ensemble {r.train_accuracy:.1%} right"))
+    fig.update_layout(title=dict(text=f"Round {t}: stump x{r.feature + 1} ≤ {r.threshold:.2f}, ε = {r.error:.3f}, "
+                                      f"α = {r.alpha:.2f}; ensemble {r.train_accuracy:.1%} right"))
 
 
 def boost_figure(X, y, rounds, xs, ys, paths, t):
@@ -174,6 +174,7 @@ def play():
     round_part(round_box, boost_box, rounds_box, snippet_box, (dataset, n, noise, seed))
     counts = E.bootstrap_counts(n, 3, random_state=seed)
     c = noisy(dataset, n, noise, seed, flipped)
+    clean = noisy(dataset, n, noise, seed, 0.0)
     st.markdown("### Bagging and label noise\n\n"
                 f"Bagging trains each model on a bootstrap sample: {n} draws with replacement. The first three samples "
                 f"leave out {', '.join(f'{np.mean(row == 0):.0%}' for row in counts)} of the points and repeat others "
@@ -182,12 +183,16 @@ def play():
                 "every flipped label.")
     show(noise_figure(c, flipped), "bb_noise_chart")
     peak, last = float(c.boost_test.max()), float(c.boost_test[-1])
+    clean_drop = float(clean.boost_test.max() - clean.boost_test[-1])
     metric_row({"AdaBoost peak (test)": f"{peak:.3f}", f"after {len(c.boost_test)} rounds": f"{last:.3f}",
                 f"bagging, {BAG_SIZES[-1]} trees": f"{c.bag_test[-1]:.3f}"})
+    # The fall is set against the fall on the same data with clean labels: on XOR boosted stumps lose accuracy
+    # with rounds even without noise, which says nothing about noisy labels.
     return [Claim("Boosting can overfit noisy labels: with more rounds its test accuracy falls well below its peak "
-                  f"(by more than {DROP:.0%}).",
+                  f"(by more than {DROP:.0%} beyond what it falls with clean labels).",
                   f"{flipped:.0%} of labels flipped: peak {peak:.3f} at round {int(np.argmax(c.boost_test)) + 1}, "
-                  f"{last:.3f} after {len(c.boost_test)} rounds", bool(peak - last > DROP))]
+                  f"{last:.3f} after {len(c.boost_test)} rounds (a fall of {peak - last:.3f}; with clean labels "
+                  f"{clean_drop:.3f})", bool(peak - last - clean_drop > DROP))]
 
 
 topic_page("bagging_boosting", play)
