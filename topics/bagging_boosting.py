@@ -85,7 +85,7 @@ def rounds_figure(rounds, t):
                  yaxis=dict(domain=[0.55, 1], range=[0, 1.02], title="share"),
                  yaxis2=dict(domain=[0, 0.42], title="vote α", rangemode="tozero"),
                  xaxis=dict(anchor="y2", range=[0.5, MAX_ROUNDS + 0.5], title="round"),
-                 legend=dict(y=-0.14, yanchor="top"))
+                 legend=dict(y=-0.2, yanchor="top"))
     fig.add_trace(dict(type="scatter", x=steps, y=[r.train_accuracy for r in rounds], name="ensemble training accuracy",
                        mode="lines+markers", line=dict(color="#111827", width=3)))
     fig.add_trace(dict(type="scatter", x=steps, y=[r.error for r in rounds], name="stump's weighted error",
@@ -143,6 +143,33 @@ def noisy(dataset, n, noise, seed, flipped):
                           random_state=seed)
 
 
+def bootstrap_figure(X, y, counts):
+    """One panel per bootstrap sample: the points it drew (size grows with the number of draws) and, hollow, the
+    points it left out, which that model never saw."""
+    k = len(counts)
+    gap = 0.05
+    width = (1 - gap * (k - 1)) / k
+    layout = {}
+    for b in range(k):
+        suffix = "" if b == 0 else str(b + 1)
+        layout[f"xaxis{suffix}"] = dict(domain=[b * (width + gap), b * (width + gap) + width], title="x₁",
+                                        anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", title="x₂" if b == 0 else None)
+    fig = figure("What each bagged model saw: three bootstrap samples (size = times drawn, hollow = left out)",
+                 height=340, margin=dict(t=60, b=60), **layout)
+    for b, row in enumerate(counts):
+        axes = dict(xaxis="x" if b == 0 else f"x{b + 1}", yaxis="y" if b == 0 else f"y{b + 1}")
+        seen = row > 0
+        fig.add_trace(dict(type="scatter", x=X[~seen, 0], y=X[~seen, 1], mode="markers", name="left out",
+                           showlegend=b == 0, legendgroup="out", **axes,
+                           marker=dict(size=6, color="rgba(0,0,0,0)", line=dict(color=MUTED, width=1.2))))
+        fig.add_trace(dict(type="scatter", x=X[seen, 0], y=X[seen, 1], mode="markers", name="drawn", showlegend=b == 0,
+                           legendgroup="in", **axes,
+                           marker=dict(size=(4 + 3 * row[seen]).tolist(), color=np.where(y[seen] == 1, POSITIVE, NEGATIVE).tolist(),
+                                       opacity=0.75)))
+    return fig
+
+
 def noise_figure(c, flipped):
     fig = figure(f"Test accuracy with {flipped:.0%} of the training labels flipped", height=400,
                  xaxis=dict(type="log", title="rounds (AdaBoost) or models (bagging)", range=[-0.05, 2.05]),
@@ -181,6 +208,7 @@ def play():
                 f"up to {counts.max()} times; each model sees a different data set, and averaging them cancels their "
                 "differences. Boosting instead reweights the same data towards what it got wrong, which includes "
                 "every flipped label.")
+    show(bootstrap_figure(*page_data(dataset, n, noise, seed), counts), "bb_bootstrap")
     show(noise_figure(c, flipped), "bb_noise_chart")
     peak, last = float(c.boost_test.max()), float(c.boost_test[-1])
     clean_drop = float(clean.boost_test.max() - clean.boost_test[-1])
