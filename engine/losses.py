@@ -9,7 +9,9 @@ from scipy.optimize import linprog, minimize
 
 from engine._validate import check_choice, check_float
 
-EPS = 1e-15  # probabilities are clipped to [EPS, 1 − EPS] before the log, as scikit-learn's log_loss does
+# Probabilities are clipped to [EPS, 1 − EPS] before the log, as scikit-learn's log_loss does: since 1.5 it clips
+# at the float's machine epsilon (2.2e-16), no longer at 1e-15, so a certain wrong answer costs ln(1/EPS) = 36.0.
+EPS = float(np.finfo(float).eps)
 
 
 def _pair(y_true, y_pred):

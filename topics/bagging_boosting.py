@@ -19,6 +19,7 @@ BAG_SIZES = (1, 5, 25)
 GRID = 70
 SIZE_BINS = np.array([5, 7, 10, 14, 19, 25])
 DROP = 0.05
+FIT_BAR = 0.95
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -56,8 +57,8 @@ def round_layout(fig: Figure, X, y, r, xs, ys, path, t):
                       line=dict(color=PALETTE[1], width=4, dash="dash"), legendgroup="stump", showlegend=False)
     fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref="x", yref="y",
                   line=dict(color="#111827", width=3), legendgroup="ensemble", showlegend=False)
-    fig.update_layout(title=dict(text=f"Round {t}: stump x{r.feature + 1} ≤ {r.threshold:.2f}, error ε = {r.error:.3f}, "
-                                      f"vote α = {r.alpha:.2f}; ensemble {r.train_accuracy:.1%} right"))
+    fig.update_layout(title=dict(text=f"Round {t}: stump x{r.feature + 1} ≤ {r.threshold:.2f}, ε = {r.error:.3f}, "
+                                      f"α = {r.alpha:.2f}; ensemble {r.train_accuracy:.1%} right"))
 
 
 def boost_figure(X, y, rounds, xs, ys, paths, t):
@@ -84,7 +85,7 @@ def rounds_figure(rounds, t):
                  yaxis=dict(domain=[0.55, 1], range=[0, 1.02], title="share"),
                  yaxis2=dict(domain=[0, 0.42], title="vote α", rangemode="tozero"),
                  xaxis=dict(anchor="y2", range=[0.5, MAX_ROUNDS + 0.5], title="round"),
-                 legend=dict(y=-0.14, yanchor="top"))
+                 legend=dict(y=-0.2, yanchor="top"))
     fig.add_trace(dict(type="scatter", x=steps, y=[r.train_accuracy for r in rounds], name="ensemble training accuracy",
                        mode="lines+markers", line=dict(color="#111827", width=3)))
     fig.add_trace(dict(type="scatter", x=steps, y=[r.error for r in rounds], name="stump's weighted error",
@@ -110,9 +111,12 @@ def round_part(round_box, boost_box, rounds_box, snippet_box, settings):
     with snippet_box:
         snippet(dataset, n, noise, seed, t, rounds[t - 1])
     first, now = rounds[0].train_accuracy, rounds[t - 1].train_accuracy
-    return [Claim("Boosting reduces bias: the boosted stumps fit the training data better than one stump.",
+    # Measured against a bar, not against round 1: "better than one stump" cannot fail except at round 1 itself,
+    # where the ensemble is that stump. On XOR the bar is out of reach (sums of stumps are additive in x₁, x₂).
+    return [Claim(f"Boosting reduces bias: with enough rounds, boosted stumps fit the training data almost perfectly "
+                  f"(over {FIT_BAR:.0%} right).",
                   f"training accuracy after {t} round{'s' if t > 1 else ''}: {now:.3f}; one stump: {first:.3f}",
-                  bool(now > first))]
+                  bool(now > FIT_BAR))]
 
 
 def snippet(dataset, n, noise, seed, t, r):
@@ -137,6 +141,33 @@ def noisy(dataset, n, noise, seed, flipped):
     X_test, y_test = classification_2d(dataset, 1000, noise, random_state=seed + 1000)
     return E.noise_curves(X, E.flip_labels(y, flipped, random_state=seed), X_test, y_test, NOISE_ROUNDS, BAG_SIZES,
                           random_state=seed)
+
+
+def bootstrap_figure(X, y, counts):
+    """One panel per bootstrap sample: the points it drew (size grows with the number of draws) and, hollow, the
+    points it left out, which that model never saw."""
+    k = len(counts)
+    gap = 0.05
+    width = (1 - gap * (k - 1)) / k
+    layout = {}
+    for b in range(k):
+        suffix = "" if b == 0 else str(b + 1)
+        layout[f"xaxis{suffix}"] = dict(domain=[b * (width + gap), b * (width + gap) + width], title="x₁",
+                                        anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", title="x₂" if b == 0 else None)
+    fig = figure("What each bagged model saw: three bootstrap samples (size = times drawn, hollow = left out)",
+                 height=340, margin=dict(t=60, b=60), **layout)
+    for b, row in enumerate(counts):
+        axes = dict(xaxis="x" if b == 0 else f"x{b + 1}", yaxis="y" if b == 0 else f"y{b + 1}")
+        seen = row > 0
+        fig.add_trace(dict(type="scatter", x=X[~seen, 0], y=X[~seen, 1], mode="markers", name="left out",
+                           showlegend=b == 0, legendgroup="out", **axes,
+                           marker=dict(size=6, color="rgba(0,0,0,0)", line=dict(color=MUTED, width=1.2))))
+        fig.add_trace(dict(type="scatter", x=X[seen, 0], y=X[seen, 1], mode="markers", name="drawn", showlegend=b == 0,
+                           legendgroup="in", **axes,
+                           marker=dict(size=(4 + 3 * row[seen]).tolist(), color=np.where(y[seen] == 1, POSITIVE, NEGATIVE).tolist(),
+                                       opacity=0.75)))
+    return fig
 
 
 def noise_figure(c, flipped):
@@ -170,20 +201,26 @@ def play():
     round_part(round_box, boost_box, rounds_box, snippet_box, (dataset, n, noise, seed))
     counts = E.bootstrap_counts(n, 3, random_state=seed)
     c = noisy(dataset, n, noise, seed, flipped)
+    clean = noisy(dataset, n, noise, seed, 0.0)
     st.markdown("### Bagging and label noise\n\n"
                 f"Bagging trains each model on a bootstrap sample: {n} draws with replacement. The first three samples "
                 f"leave out {', '.join(f'{np.mean(row == 0):.0%}' for row in counts)} of the points and repeat others "
                 f"up to {counts.max()} times; each model sees a different data set, and averaging them cancels their "
                 "differences. Boosting instead reweights the same data towards what it got wrong, which includes "
                 "every flipped label.")
+    show(bootstrap_figure(*page_data(dataset, n, noise, seed), counts), "bb_bootstrap")
     show(noise_figure(c, flipped), "bb_noise_chart")
     peak, last = float(c.boost_test.max()), float(c.boost_test[-1])
+    clean_drop = float(clean.boost_test.max() - clean.boost_test[-1])
     metric_row({"AdaBoost peak (test)": f"{peak:.3f}", f"after {len(c.boost_test)} rounds": f"{last:.3f}",
                 f"bagging, {BAG_SIZES[-1]} trees": f"{c.bag_test[-1]:.3f}"})
+    # The fall is set against the fall on the same data with clean labels: on XOR boosted stumps lose accuracy
+    # with rounds even without noise, which says nothing about noisy labels.
     return [Claim("Boosting can overfit noisy labels: with more rounds its test accuracy falls well below its peak "
-                  f"(by more than {DROP:.0%}).",
+                  f"(by more than {DROP:.0%} beyond what it falls with clean labels).",
                   f"{flipped:.0%} of labels flipped: peak {peak:.3f} at round {int(np.argmax(c.boost_test)) + 1}, "
-                  f"{last:.3f} after {len(c.boost_test)} rounds", bool(peak - last > DROP))]
+                  f"{last:.3f} after {len(c.boost_test)} rounds (a fall of {peak - last:.3f}; with clean labels "
+                  f"{clean_drop:.3f})", bool(peak - last - clean_drop > DROP))]
 
 
 topic_page("bagging_boosting", play)

@@ -155,13 +155,16 @@ def play():
 def classification_figure(score):
     """Log loss and hinge against the margin for a positive example, the current score marked (as layout)."""
     m = np.linspace(-6, 6, 241)
-    fig = figure("A positive example (y = 1) scored s: loss against the margin m = s", height=400,
+    fig = figure("Positive example (y = 1): loss (solid), gradient (dotted) against m = s", height=400,
                  xaxis=dict(range=[-6, 6], title="score s  (p = σ(s) is the predicted probability of the true class)"),
-                 yaxis=dict(range=[-0.3, 7.5], title="loss"))
+                 yaxis=dict(range=[-1.3, 7.5], title="loss; gradient d loss / d s"))
     fig.add_trace(dict(type="scatter", x=m, y=(m <= 0).astype(float), name="0–1 loss", line=dict(color="#9AA0A6", shape="hv")))
     for key in ("log_loss", "hinge"):
         loss = L.LOSSES[key]
         fig.add_trace(dict(type="scatter", x=m, y=loss.curve(m), name=loss.name, line=dict(color=COLORS[key], width=3)))
+        # The gradient: log loss's −σ(−s) never reaches 0 (every point keeps a pull); hinge's is −1 until s = 1, then 0.
+        fig.add_trace(dict(type="scatter", x=m, y=loss.slope(m), name=f"{loss.name}: gradient", showlegend=False,
+                           line=dict(color=COLORS[key], width=2, dash="dot")))
         mark_point(fig, score, float(loss.curve(score)), f"at s = {score:g}", showlegend=key == "hinge", color=COLORS[key])
     mark_x(fig, score, f"s = {score:g}, p = {float(L._sigmoid(score)):.3f}")
     return fig
@@ -182,9 +185,11 @@ def classification_section():
         metric_row({"p(true class)": f"{p:.3f}", "log loss": f"{log_loss:.3f}", "hinge": f"{hinge:.3f}"})
     right_sign = score > 0
     return [
-        Claim("Hinge loss is zero whenever the prediction has the correct sign.",
+        # The syllabus' rule read both ways (zero cost for the right sign, a cost for the wrong one), so the verdict
+        # means something at every score rather than holding vacuously for every wrong sign.
+        Claim("Hinge loss is zero whenever the prediction has the correct sign, and positive only when it is wrong.",
               f"score {score:g}: the sign is {'correct' if right_sign else 'wrong'} and the hinge loss is {hinge:.3f}",
-              bool(not right_sign or hinge == 0)),
+              bool((hinge == 0) == right_sign)),
         Identity("Log loss of the predicted probability p = σ(s) is the logistic loss of the margin: −ln p = ln(1 + e^−s).",
                  f"−ln {p:.4f} = {log_loss:.4f}", f"ln(1 + e^{-score:g}) = {float(np.logaddexp(0, -score)):.4f}",
                  "σ(s) = 1 / (1 + e^−s), so −ln σ(s) = ln(1 + e^−s): a confident wrong answer (s ≪ 0) costs about |s|, "

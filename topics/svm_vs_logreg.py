@@ -106,12 +106,14 @@ def far_part(distance_box, chart_box, loss_box, snippet_box, settings):
     with snippet_box:
         far_snippet(distance, mislabel, C, seed, svm_shift, lr_shift)
     beyond = far_margins[0] >= 1
-    return [Claim("A correctly classified point outside the margin does not move the SVM's boundary (the hinge loss "
-                  "is flat there).",
+    # The syllabus' claim, checked on the extra point. (The old wording, "a correctly classified point outside the
+    # margin does not move the SVM", is a theorem: it could only "fail" for a point that broke its own premise.)
+    return [Claim("An SVM uses only a few points, its support vectors, while logistic regression uses the entire "
+                  "training data: adding the extra point moves logistic regression's boundary but not the SVM's.",
                   f"the extra point's SVM margin is {far_margins[0]:.2f} ({'correct side' if far_margins[0] > 0 else 'wrong side'}"
                   f"{', outside the margin' if beyond else ', inside the margin'}); adding it moves the SVM boundary by "
                   f"{svm_shift:.4f} and logistic regression's by {lr_shift:.4f}",
-                  bool(svm_shift < SHIFT_TOL))]
+                  bool(svm_shift < SHIFT_TOL <= lr_shift))]
 
 
 def far_snippet(distance, mislabel, C, seed, svm_shift, lr_shift):

@@ -25,6 +25,12 @@ def test_classification_losses_match_sklearn():
     assert L.LOSSES["hinge"].value(Y_BIN, S) == pytest.approx(hinge_loss(Y_BIN, S))
 
 
+def test_log_loss_clips_certain_answers_as_sklearn_does():
+    y, p = np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 1.0, 0.0])  # two certain wrong answers, two certain right
+    assert L.LOSSES["log_loss"].value(y, p) == pytest.approx(log_loss(y, p, labels=[0, 1]))
+    assert L.LOSSES["log_loss"].value([1], [0.0]) == pytest.approx(-np.log(np.finfo(float).eps))
+
+
 def test_curves_are_the_point_losses_and_slopes_their_derivatives():
     t = np.linspace(-4, 4, 81) + 0.013  # avoid kinks
     for key in ("mse", "mae", "huber"):
