@@ -1,5 +1,6 @@
 """Eager vs graph: one tiny network run op by op (every intermediate printed) and captured as a torch.fx graph;
 Sequential against functional wiring; a Python `if` on the data that a traced graph bakes in."""
+import re
 import textwrap
 
 import numpy as np
@@ -8,7 +9,7 @@ from plotly.colors import sample_colorscale
 
 from engine import graphs
 from ui import controls
-from ui.page import Claim, Identity, live_part, metric_row, topic_page
+from ui.page import Claim, Identity, live_part, topic_page
 from ui.shapes import legend_entry, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, mark_x, shade_x, show
@@ -25,6 +26,15 @@ OP_STYLE = {  # op → (colour, what it is, in a student's words)
 }
 CELL_LIMIT = 3.0  # the colour scale of the intermediates saturates at ±3
 TOLERANCE = 1e-9
+TF1_TABLE = """**TensorFlow 1 in today's terms**
+
+| TensorFlow 1 (graph first) | Today (PyTorch; TensorFlow 2) | On this page |
+|---|---|---|
+| `x = tf.placeholder(tf.float64, [4])`: an input that holds nothing until fed | an fx `placeholder` node | node `x`, green |
+| `tf.Variable`: state kept between runs (the weights) | `nn.Parameter` inside a module | the weights of l1, l2, l3 |
+| `sess.run(y, feed_dict={x: value})`; only fetched tensors can be seen | `graph_module(value)`; eagerly, any tensor can be printed | the dashed line; the cells |
+| graphs by default; eager only if you opt in with `tf.enable_eager_execution()` (1.x) | eager by default; `tf.function`, `torch.compile`, `torch.fx` capture a graph on request | the DAG and its code |
+"""
 
 
 @st.cache_data(max_entries=64, show_spinner="Tracing the model with torch.fx…")
@@ -91,22 +101,30 @@ def sweep_figure(result, shift, example_shift, eager, model, y_range):
                  xaxis2=dict(domain=[0.54, 1], range=[-2.05, 2.05], title="input shift s"),
                  yaxis=dict(range=y_range, title="output[0]"),
                  yaxis2=dict(anchor="x2", range=y_range, title="output[1]"))
-    styles = (("eager model", result.eager, dict(color="#111827", width=3)),
-              (f"graph traced at s = {example_shift:g}", result.traced, dict(color=PALETTE[1], width=3, dash="dash")),
-              ("Sequential stack", result.sequential, dict(color=PALETTE[0], width=2, dash="dot")))
+    eager_x, eager_y = result.shifts, result.eager
+    if model == "branch":  # the eager model jumps where the if switches: leave a gap instead of a steep line
+        cut = int(np.searchsorted(eager_x, 0.0, side="right"))
+        eager_x, eager_y = np.insert(eager_x, cut, np.nan), np.insert(eager_y, cut, np.nan, axis=0)
+    styles = (("eager model", eager_x, eager_y, dict(color="#111827", width=3)),
+              (f"graph traced at s = {example_shift:g}", result.shifts, result.traced,
+               dict(color=PALETTE[1], width=3, dash="dash")),
+              ("Sequential stack", result.shifts, result.sequential, dict(color=PALETTE[0], width=2, dash="dot")))
     for unit, (xaxis, yaxis) in enumerate((("x", "y"), ("x2", "y2"))):
-        for name, values, line in styles:
-            fig.add_trace(dict(type="scatter", x=result.shifts, y=values[:, unit], name=name, mode="lines", line=line,
+        for name, xs, values, line in styles:
+            fig.add_trace(dict(type="scatter", x=xs, y=values[:, unit], name=name, mode="lines", line=line,
                                xaxis=xaxis, yaxis=yaxis, showlegend=unit == 0, legendgroup=name,
                                hovertemplate=f"s = %{{x}}<br>{name}: %{{y:.4f}}<extra></extra>"))
     if model == "branch":
         for xref in ("x", "x2"):
             shade_x(fig, [(-2.05, 0.0, MUTED, 0.15, None)], xref=xref)
-        fig.add_annotation(x=-1.0, y=1, xref="x", yref="paper", yanchor="top", showarrow=False,
-                           text="x.sum() ≤ 0: tanh")
+        for xref in ("x", "x2"):
+            fig.add_annotation(x=-1.0, y=0.03, xref=xref, yref="y domain" if xref == "x" else "y2 domain",
+                               yanchor="bottom", showarrow=False, text="x.sum() ≤ 0: tanh", font=dict(color="#4B5563"))
+    example_line = dict(color=PALETTE[1], dash="dot", width=2)
+    legend = legend_entry(fig, "tracing example", mode="lines", line=example_line)
     for xref, unit in (("x", 0), ("x2", 1)):
         fig.add_shape(type="line", x0=example_shift, x1=example_shift, y0=0, y1=1, xref=xref,
-                      yref="paper" if xref == "x" else "y2 domain", line=dict(color=PALETTE[1], dash="dot", width=2))
+                      yref="y domain" if xref == "x" else "y2 domain", line=example_line, **legend)
         mark_point(fig, shift, float(eager.output[unit]), "eager at s", xref=xref, yref="y" if unit == 0 else "y2",
                    showlegend=False)
     mark_x(fig, shift, f"s = {shift:g}")
@@ -135,9 +153,10 @@ def dag_figure(graph, title):
     coloured by op type, hover with target and shape."""
     position = graph_layout(graph.nodes)
     width = max(x for x, _ in position.values())
-    fig = figure(title, height=330, margin=dict(l=20, r=20, t=95, b=20),
+    fig = figure(title, height=330, margin=dict(l=10, r=10, t=40, b=10),
+                 legend=dict(orientation="h", y=0.02, yanchor="bottom", x=0),
                  xaxis=dict(range=[-0.6, width + 0.6], visible=False),
-                 yaxis=dict(range=[-1.0, 1.5], visible=False))
+                 yaxis=dict(range=[-2.0, 1.5], visible=False))
     for node in graph.nodes:
         x1, y1 = position[node.name]
         for arg in node.args:
@@ -252,12 +271,9 @@ def input_part(input_box, cells_box, sweep_box, numbers_box, settings):
     with sweep_box:
         show(sweep_figure(result, shift, example_shift, eager, model, y_range), "eg_sweep")
     with numbers_box:
-        metric_row({"eager output": pair(eager.output), f"graph traced at s = {example_shift:g}": pair(traced),
-                    "Sequential stack": pair(stacked)},
-                   help={"eager output": "The model run op by op on x: the last row of the cells.",
-                         f"graph traced at s = {example_shift:g}": "A graph recorded while the model ran on the "
-                         "example input, then run on x.",
-                         "Sequential stack": "The same layers in an nn.Sequential: l1, ReLU, l2, ReLU, l3."})
+        st.markdown(f"**Outputs at s = {shift:g}:** eager model **{pair(eager.output)}** · graph traced at "
+                    f"s = {example_shift:g} **{pair(traced)}** · the same layers in an `nn.Sequential` (l1, ReLU, l2, "
+                    f"ReLU, l3) **{pair(stacked)}**")
         prints = {}
         for name, out in (("eager", eager.output), ("graph", traced), ("Sequential", stacked)):
             prints |= {f"{name} out[0]": f"{out[0]:.4f}", f"{name} out[1]": f"{out[1]:.4f}"}
@@ -298,12 +314,6 @@ def play():
         example_shift = controls.slider("Example input used for tracing (its s)", "eg_ex", -2.0, 2.0, 1.0, 0.1,
                                         help="Tracing runs the model once on this input and records what it did.")
         seed = controls.slider("Weights seed", "eg_seed", 0, 20, 0)
-        st.markdown("**TensorFlow 1 → today**\n\n"
-                    "| TF 1 (graph first) | PyTorch / TF 2 |\n|---|---|\n"
-                    "| `tf.placeholder` | fx `placeholder` node |\n"
-                    "| `sess.run(out, feed_dict={x: …})` | `graph_module(x)` |\n"
-                    "| only fetched values visible | eager: print any tensor |\n"
-                    "| `tf.function` (TF 2) | `torch.compile`, `torch.fx` |")
     with charts_col:
         cells_box, sweep_box = st.container(), st.container()
     numbers_box = st.container()
@@ -311,12 +321,12 @@ def play():
     input_part(input_box, cells_box, sweep_box, numbers_box, (model, seed, example_shift))
 
     if refusal is None:
-        title = ("torch.fx.symbolic_trace(model).graph: a straight chain" if model == "chain" else
-                 "torch.fx.symbolic_trace(model).graph: the add node reads l2 and x (the skip)")
+        title = ("fx.symbolic_trace(model): a straight chain" if model == "chain" else
+                 "fx.symbolic_trace(model): add reads l2 and x")
     else:
         branch = "relu" if graph.decisions[0] else "tanh"
-        title = f"Traced on the example s = {example_shift:g}: only the {branch} branch is in the graph"
-    graph_col, code_col = st.columns([2.4, 1], gap="large")
+        title = f"Traced at s = {example_shift:g}: only the {branch} branch"
+    graph_col, code_col = st.columns([1.4, 1], gap="large")
     with graph_col:
         show(dag_figure(graph, title), "eg_dag")
     with code_col:
@@ -324,7 +334,8 @@ def play():
                 f"**symbolic_trace refuses:** {refusal.split(': ', 1)[1]}. Traced on the example instead, "
                 "the `if` is gone from the code:")
         st.markdown(note)
-        st.code(graph.code, language="python")
+        st.code(re.sub(r";  [\w, =]+ = None", "", graph.code), language="python")  # fx's freeing of temporaries
+    st.markdown(TF1_TABLE)
 
 
 topic_page("eager_vs_graph", play)
