@@ -76,12 +76,14 @@ class CapturedGraph:
 class OutputSweep:
     """Outputs over a range of inputs x = shift + PATTERN, each of shape (n_shifts, 2): ``eager`` the model
     itself, ``traced`` the graph traced once at ``example_shift``, ``sequential`` the model's layers stacked
-    in a ``torch.nn.Sequential``."""
+    in a ``torch.nn.Sequential``, and ``symbolic`` the GraphModule of ``torch.fx.symbolic_trace`` (None for
+    the branch model, which it cannot capture)."""
 
     shifts: np.ndarray
     eager: np.ndarray
     traced: np.ndarray
     sequential: np.ndarray
+    symbolic: np.ndarray | None
 
 
 def toy_input(shift) -> np.ndarray:
@@ -336,8 +338,8 @@ def run_as_sequential(x, *, weights=None, random_state=0) -> np.ndarray:
 
 
 def output_sweep(shifts, example_shift, *, model="chain", weights=None, random_state=0) -> OutputSweep:
-    """Outputs of the eager model, of the graph traced once at ``example_shift``, and of the Sequential stack,
-    for every input x = shift + PATTERN.
+    """Outputs of the eager model, of the graph traced once at ``example_shift``, of the Sequential stack and
+    of ``torch.fx.symbolic_trace``'s GraphModule, for every input x = shift + PATTERN.
 
     Parameters
     ----------
@@ -356,14 +358,18 @@ def output_sweep(shifts, example_shift, *, model="chain", weights=None, random_s
     torch = _torch()
     module, chain = _build(model, weights), _build("chain", weights)
     traced, _ = _trace_by_example(module, example)
-    eager, graph, sequential = [], [], []
+    symbolic = None if model == "branch" else torch.fx.symbolic_trace(module)
+    eager, graph, sequential, replayed = [], [], [], []
     with torch.no_grad():
         for shift in shifts:
             inputs = torch.from_numpy(shift + np.array(PATTERN))
             eager.append(_numpy(module(inputs)))
             graph.append(_numpy(traced(inputs)))
             sequential.append(_numpy(chain(inputs)))
-    return OutputSweep(shifts.copy(), np.array(eager), np.array(graph), np.array(sequential))
+            if symbolic is not None:
+                replayed.append(_numpy(symbolic(inputs)))
+    return OutputSweep(shifts.copy(), np.array(eager), np.array(graph), np.array(sequential),
+                       np.array(replayed) if symbolic is not None else None)
 
 
 def _trace_by_example(module, example):

@@ -53,13 +53,24 @@ def sweep(model, seed, example_shift):
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def eager_at(model, seed, shift):
+    return graphs.run_eager(graphs.toy_input(shift), model=model, random_state=seed)
+
+
 def at_input(model, seed, example_shift, shift):
-    """Everything the input slider moves: the eager run, the traced graph's, fx's and the Sequential's output."""
-    x, example = graphs.toy_input(shift), graphs.toy_input(example_shift)
-    eager = graphs.run_eager(x, model=model, random_state=seed)
-    traced = graphs.trace_with_example(x, example, model=model, random_state=seed)
-    symbolic = None if model == "branch" else graphs.capture_graph(x, model=model, random_state=seed).output
-    return eager, traced.output, traced.decisions, symbolic, graphs.run_as_sequential(x, random_state=seed)
+    """What the input slider moves: the eager run, and the outputs of the traced graph, of symbolic_trace's
+    graph (None for the branch model) and of the Sequential stack, read from the sweep over every s."""
+    result = sweep(model, seed, example_shift)
+    i = int(np.argmin(np.abs(result.shifts - shift)))
+    if abs(result.shifts[i] - shift) > 1e-9:  # not on the slider's grid: compute it
+        x, example = graphs.toy_input(shift), graphs.toy_input(example_shift)
+        traced = graphs.trace_with_example(x, example, model=model, random_state=seed).output
+        symbolic = None if model == "branch" else graphs.capture_graph(x, model=model, random_state=seed).output
+        stacked = graphs.run_as_sequential(x, random_state=seed)
+    else:
+        traced, stacked = result.traced[i], result.sequential[i]
+        symbolic = None if result.symbolic is None else result.symbolic[i]
+    return eager_at(model, seed, shift), traced, symbolic, stacked
 
 
 def pair(values):
@@ -261,7 +272,8 @@ def input_part(input_box, cells_box, sweep_box, numbers_box, settings):
         shift = controls.slider("Input shift s: x = s + (0.5, −1, 0.75, −0.25)", "eg_x", -2.0, 2.0, 0.5, 0.1,
                                 help="x sums to 4·s, so the `if x.sum() > 0` of the third model takes ReLU for s > 0 "
                                      "and tanh for s ≤ 0.")
-    eager, traced, decisions, symbolic, stacked = at_input(model, seed, example_shift, shift)
+    eager, traced, symbolic, stacked = at_input(model, seed, example_shift, shift)
+    decisions = captured(model, seed, example_shift)[0].decisions
     result = sweep(model, seed, example_shift)
     every = np.concatenate([result.eager.ravel(), result.traced.ravel(), result.sequential.ravel()])
     y_range = [float(np.floor(every.min() * 2 - 0.5) / 2), float(np.ceil(every.max() * 2 + 0.5) / 2)]

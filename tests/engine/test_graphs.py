@@ -168,6 +168,10 @@ def test_sweep_matches_single_runs():
         np.testing.assert_allclose(sweep.traced[i],
                                    trace_with_example(x, toy_input(0.5), model="branch", random_state=4).output)
         np.testing.assert_allclose(sweep.sequential[i], run_as_sequential(x, random_state=4))
+    assert sweep.symbolic is None
+    skip = output_sweep(shifts, 0.5, model="skip", random_state=4)
+    for i, shift in enumerate(shifts):
+        np.testing.assert_allclose(skip.symbolic[i], capture_graph(toy_input(shift), model="skip", random_state=4).output)
 
 
 def test_weights_are_reproducible_from_the_seed():
