@@ -5,7 +5,7 @@ import textwrap
 
 import numpy as np
 import streamlit as st
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale
 
 from engine import graphs
 from ui import controls
@@ -24,6 +24,7 @@ OP_STYLE = {  # op → (colour, what it is, in a student's words)
     "get_attr": (MUTED, "get_attr (a parameter)"),
     "output": ("#111827", "output"),
 }
+DIVERGING = [[1 - at, color] for at, color in reversed(get_colorscale("RdBu"))]  # ColorBrewer: blue < 0 < red
 CELL_LIMIT = 3.0  # the colour scale of the intermediates saturates at ±3
 TOLERANCE = 1e-9
 TF1_TABLE = """**TensorFlow 1 in today's terms**
@@ -52,8 +53,16 @@ def sweep(model, seed, example_shift):
     return graphs.output_sweep(SHIFTS, example_shift, model=model, random_state=seed)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
+def eager_runs(model, seed):
+    """The eager run at every s of the slider (41 small runs, ~50 ms): a move then only looks one up."""
+    return {float(shift): graphs.run_eager(graphs.toy_input(shift), model=model, random_state=seed) for shift in SHIFTS}
+
+
 def eager_at(model, seed, shift):
+    runs = eager_runs(model, seed)
+    if float(shift) in runs:
+        return runs[float(shift)]
     return graphs.run_eager(graphs.toy_input(shift), model=model, random_state=seed)
 
 
@@ -77,15 +86,12 @@ def pair(values):
     return f"({values[0]:.4f}, {values[1]:.4f})"
 
 
-def cell_colors(values):
-    return sample_colorscale("RdBu_r", list((np.clip(values, -CELL_LIMIT, CELL_LIMIT) + CELL_LIMIT) / (2 * CELL_LIMIT)))
-
-
 def intermediates_figure(eager, shift, rows):
-    """Every value of the eager run as a row of coloured cells with the number printed in each.
-
-    Cells and numbers are layout shapes and annotations, so moving the input redraws no trace."""
+    """Every value of the eager run as a row of cells with the number printed in each (the output row has 2)."""
     n = len(eager.names)
+    z = np.full((rows, 4), np.nan)
+    for row, values in enumerate(eager.values):
+        z[row, :len(values)] = values
     title = f"Eager: every intermediate at s = {shift:g}, printed as it is computed"
     if eager.branch:
         title += f" (the if took {eager.branch})"
@@ -93,14 +99,9 @@ def intermediates_figure(eager, shift, rows):
                  xaxis=dict(range=[-0.5, 3.5], tickvals=[0, 1, 2, 3], title="entry", showgrid=False, zeroline=False),
                  yaxis=dict(range=[rows - 0.5, -0.5], tickvals=list(range(n)), ticktext=list(eager.names),
                             showgrid=False, zeroline=False))
-    fig.add_trace(dict(type="scatter", x=[None], y=[None], showlegend=False, hoverinfo="skip"))
-    for row, (name, values) in enumerate(zip(eager.names, eager.values)):
-        for col, (value, color) in enumerate(zip(values, cell_colors(values))):
-            fig.add_shape(type="rect", x0=col - 0.48, x1=col + 0.48, y0=row - 0.45, y1=row + 0.45, fillcolor=color,
-                          line=dict(width=0), layer="below")
-            dark = abs(value) > 0.6 * CELL_LIMIT
-            fig.add_annotation(x=col, y=row, text=f"{value:.3f}", showarrow=False,
-                               font=dict(size=14, color="white" if dark else "#111827"))
+    fig.add_trace(dict(type="heatmap", z=z, zmin=-CELL_LIMIT, zmax=CELL_LIMIT, colorscale=DIVERGING,
+                       showscale=False, xgap=3, ygap=3, texttemplate="%{z:.3f}", textfont=dict(size=14),
+                       hovertemplate="entry %{x}: %{z:.4f}<extra></extra>"))
     return fig
 
 
