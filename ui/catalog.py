@@ -120,6 +120,9 @@ TOPICS: tuple[Topic, ...] = (
           "Score a few sampled words instead of the whole vocabulary: cost, bias and noise against the full softmax."),
     Topic("rag", "Retrieval (RAG)", "Sequence models & NLP", ":material/manage_search:",
           "Ask a question of this playground's own notes: TF-IDF passages and scores, a cited answer, what keywords miss."),
+    Topic("eager_vs_graph", "Eager vs graph execution", "Frameworks", ":material/device_hub:",
+          "TensorFlow 1's sessions in PyTorch terms: print every intermediate eagerly, capture a torch.fx graph, "
+          "Sequential vs functional, a traced if."),
 )
 
 _BY_SLUG = {topic.slug: topic for topic in TOPICS}
