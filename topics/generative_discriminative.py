@@ -8,7 +8,7 @@ from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_contours, add_dots, add_polylines, legend_entry, mark_point, svg_path
 from ui.snippet import reproduce
-from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
+from ui.theme import NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
 
 SIZES = [10, 15, 20, 30, 50, 80, 120, 200, 300, 500, 1000]
 REPEATS = 20
@@ -55,7 +55,7 @@ def curve_figure(c, n):
     ticks = [10, 20, 50, 100, 200, 500, 1000]
     errors = np.r_[c.nb_error, c.lr_error, c.bayes_test_error]
     low, high = np.floor(errors.min() * 20 - 0.2) / 20, np.ceil(errors.max() * 20 + 0.2) / 20
-    fig = figure("Test error against the training size (mean of 20 training sets)", height=430, margin=dict(t=95),
+    fig = figure("Test error against the training size (mean of 20 training sets)", height=440, margin=dict(t=115),
                  xaxis=dict(title="training points n (log scale)", tickvals=log_n(ticks), ticktext=list(map(str, ticks)),
                             range=[log_n(SIZES[0]) - 0.05, log_n(SIZES[-1]) + 0.05]),
                  yaxis=dict(title="test error", range=[max(0.0, low), high]))
@@ -79,7 +79,8 @@ def curve_figure(c, n):
 
 
 def boundary_figure(true, X, y, xs, surface, lr, n):
-    fig = figure(f"Both boundaries, fitted on the same {n} points", height=500, margin=dict(t=110))
+    fig = figure(f"Both boundaries at n = {n}", height=540, margin=dict(t=40, l=60, r=10, b=150),
+                 legend=dict(y=-0.2, yanchor="top"))
     add_dots(fig, X[:, 0], X[:, 1], np.where(y == 1, POSITIVE, NEGATIVE), opacity=np.full(len(y), 0.8), size=7)
     for value, name, color in ((0, "class 0", NEGATIVE), (1, "class 1", POSITIVE)):  # legend entries for the dots
         fig.add_trace(dict(type="scatter", x=[None], y=[None], mode="markers", name=name, marker=dict(color=color, size=8)))
@@ -90,7 +91,7 @@ def boundary_figure(true, X, y, xs, surface, lr, n):
                   "logistic regression", line=dict(color=LR_COLOR, width=3.5))
     w_true = np.linalg.solve(true.cov, true.means[1] - true.means[0])  # the Bayes boundary: w·x = 0 (means ±shift/2)
     fig.add_trace(dict(type="scatter", x=list(x1), y=list(-w_true[0] * x1 / w_true[1]), mode="lines", hoverinfo="skip",
-                       name="best possible (Bayes)", line=dict(color=BAYES_COLOR, dash="dot", width=2)))
+                       name="best possible", line=dict(color=BAYES_COLOR, dash="dot", width=2)))
     fig.update_xaxes(range=list(BOX), title="x₁")
     fig.update_yaxes(range=list(BOX), title="x₂")
     return square_axes(fig)
@@ -103,30 +104,34 @@ def ellipse(mean, cov, scale=2.0):
 
 
 def samples_figure(true, X_real, y_real, model, X_gen, y_gen):
-    fig = figure("Real points, and points sampled from the fitted naive Bayes", height=460, margin=dict(t=110),
-                 xaxis=dict(domain=[0, 0.47], range=list(BOX), title="x₁ (real data)"),
-                 yaxis=dict(range=list(BOX), title="x₂"),
-                 xaxis2=dict(domain=[0.53, 1], range=list(BOX), title="x₁ (sampled from naive Bayes)"),
-                 yaxis2=dict(anchor="x2", range=list(BOX), showticklabels=False))
+    fig = figure("Real points beside points sampled from naive Bayes", height=540, margin=dict(t=40, l=60, r=10, b=150),
+                 legend=dict(y=-0.2, yanchor="top"),
+                 xaxis=dict(domain=[0, 0.48], range=list(BOX), title="x₁", dtick=2),
+                 yaxis=dict(range=list(BOX), title="x₂", dtick=2),
+                 xaxis2=dict(domain=[0.52, 1], range=list(BOX), title="x₁", dtick=2),
+                 yaxis2=dict(anchor="x2", range=list(BOX), showticklabels=False, dtick=2))
+    for xref, text in (("x domain", "real data"), ("x2 domain", "sampled from naive Bayes")):
+        fig.add_annotation(x=0.5, xref=xref, y=BOX[1], yref="y", yanchor="top", text=f"<b>{text}</b>", showarrow=False,
+                           bgcolor="rgba(255,255,255,0.85)")
     for value, name, color in ((0, "class 0", NEGATIVE), (1, "class 1", POSITIVE)):
         members = y_real == value
         fig.add_trace(dict(type="scatter", x=X_real[members, 0], y=X_real[members, 1], mode="markers", name=name,
-                           marker=dict(size=5, color=color, opacity=0.6)))
+                           marker=dict(size=5, color=color, opacity=0.5)))
     true_lines = [ellipse(m, true.cov) for m in true.means]
     for xaxis, yaxis in (("x", "y"), ("x2", "y2")):
         for k, (x, y) in enumerate(true_lines):
             fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", xaxis=xaxis, yaxis=yaxis, hoverinfo="skip",
-                               name="true 2σ ellipse", legendgroup="true", showlegend=xaxis == "x" and k == 0,
-                               line=dict(color=MUTED, width=2, dash="dash")))
+                               name="true 2σ", legendgroup="true", showlegend=xaxis == "x" and k == 0,
+                               line=dict(color="#374151", width=2.5, dash="dash")))
     # The generated points and the fitted model's own ellipses move with n and the draw: layout shapes.
     colors = np.where(y_gen == 1, POSITIVE, NEGATIVE)
     for color in (NEGATIVE, POSITIVE):
         members = colors == color
         path = "".join(f"M{a:.4g},{b:.4g}Z" for a, b in X_gen[members, :2].tolist())
-        fig.add_shape(type="path", path=path or "M0,0", xref="x2", yref="y2", layer="between", opacity=0.6,
+        fig.add_shape(type="path", path=path or "M0,0", xref="x2", yref="y2", layer="between", opacity=0.5,
                       line=dict(color=color, width=5))
     fitted = [ellipse(model.means[k, :2], np.diag(model.variances[k, :2])) for k in range(2)]
-    add_polylines_on(fig, fitted, "fitted 2σ ellipse (no correlation)", dict(color="#111827", width=2.5), "x2", "y2")
+    add_polylines_on(fig, fitted, "naive Bayes' 2σ", dict(color="#111827", width=3), "x2", "y2")
     return square_axes(square_axes(fig), "x2", "y2")
 
 
@@ -208,7 +213,7 @@ def play():
         snippet_box = st.container()
     with chart_col:
         curve_box = st.container()
-    boundary_box, samples_box = st.columns([1, 1.25], gap="large")
+    boundary_box, samples_box = st.columns([1, 1.55], gap="medium")
     size_part(n_box, curve_box, boundary_box, samples_box, snippet_box, (dataset, seed, draw))
 
 
