@@ -1,23 +1,21 @@
 """Generative against discriminative: naive Bayes and logistic regression on learning curves, and sampling.
 
-Naive Bayes (``engine.naive_bayes.fit_gaussian_nb``, equal to scikit-learn's ``GaussianNB``) fits P(x | y) and
-P(y); logistic regression (scikit-learn's ``LogisticRegression``, L2 penalty, C = 1) fits P(y | x) directly. The
-learning curves average each model's test error over training sets drawn afresh from a known two-Gaussian truth
-(``engine.naive_bayes.two_gaussians``), so the best possible (Bayes) error is known in closed form.
+Naive Bayes (as ``engine.naive_bayes.fit_gaussian_nb`` and scikit-learn's ``GaussianNB``) fits P(x | y) and P(y);
+logistic regression (scikit-learn's ``LogisticRegression`` objective, L2 penalty, C = 1) fits P(y | x) directly. The
+learning curves fit both to R training sets at once (batched, tested against the library), average each model's
+test error over training sets drawn afresh from a known two-Gaussian truth (``engine.naive_bayes.two_gaussians``),
+so the best possible (Bayes) error is known in closed form.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
 from scipy.stats import norm
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
-from engine._validate import check_choice, check_float, check_int, check_points
-from engine.naive_bayes import GaussianNB, TwoGaussians, fit_gaussian_nb, two_gaussians
+from engine._validate import check_choice, check_float, check_int
+from engine.naive_bayes import GaussianNB, TwoGaussians, two_gaussians
 
 DATASETS = ("independent", "correlated")
 SHIFT = (2.0, 1.0)          # class 1's mean minus class 0's on the two informative features
@@ -147,15 +145,6 @@ def nb_predict_batch(priors, means, variances, X) -> np.ndarray:
                      + (means ** 2 * inv + np.log(2 * np.pi * variances)).sum(axis=2)[..., None])
              + np.log(priors)[..., None])
     return (joint[:, 1] > joint[:, 0]).astype(int)
-
-
-def fit_logistic(X, y, C=1.0) -> LogisticRegression:
-    """scikit-learn's ``LogisticRegression(C=C)`` (L2 penalty, intercept not penalised), solved tightly."""
-    X = check_points("X", X, min_rows=2)
-    C = check_float("C", C, low=0.0, low_inclusive=False, high=1e6)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return LogisticRegression(C=C, tol=1e-8, max_iter=10_000).fit(X, y)
 
 
 @dataclass(frozen=True)
