@@ -78,6 +78,8 @@ TOPICS: tuple[Topic, ...] = (
           "AdaBoost round by round with weights as point sizes, bootstrap samples, and what label noise does to each."),
     Topic("naive_bayes", "Naive Bayes", "Probabilistic models", ":material/casino:",
           "Per-feature Gaussians per class, priors and the posterior map; correlated features make it overconfident."),
+    Topic("generative_discriminative", "Generative vs discriminative", "Probabilistic models", ":material/auto_awesome:",
+          "Naive Bayes against logistic regression on learning curves over n, and new points sampled from naive Bayes."),
     Topic("kmeans", "K-means", "Unsupervised", ":material/scatter_plot:",
           "Group points into k clusters: step through assign and update, try bad starts, read the elbow."),
     Topic("gmm_em", "EM for Gaussian mixtures", "Unsupervised", ":material/bubble_chart:",
