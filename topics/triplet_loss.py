@@ -62,8 +62,8 @@ def loss_figure(d_ap, d_an, margin):
 @live_part
 def negative_part(negative_box, plane_box, loss_box, metrics_box, positive, margin):
     with negative_box:
-        nx = controls.slider("Negative: embedding 1", "tl_nx", -3.5, 3.5, 1.5, 0.1)
-        ny = controls.slider("Negative: embedding 2", "tl_ny", -3.5, 3.5, 1.0, 0.1)
+        nx = controls.slider("Negative: embedding 1", "tl_nx", -3.5, 3.5, 2.5, 0.1)
+        ny = controls.slider("Negative: embedding 2", "tl_ny", -3.5, 3.5, 1.5, 0.1)
     negative = np.array([nx, ny])
     anchor = np.zeros(2)
     d_ap, d_an = (float(v[0]) for v in triplet.distances(anchor, positive, negative))
