@@ -1,6 +1,6 @@
 """ResNet, Inception and DenseNet in numbers: gradient norms through a plain and a residual stack (torch autograd),
-the parameters and multiply-adds of Inception's naive module against its 1×1-bottleneck version, and DenseNet's
-channel growth."""
+the parameters and multiply-adds of Inception's naive module against its 1×1-bottleneck version, DenseNet's
+channel growth, and the classifier head: global average pooling against flattening before the one dense layer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -94,3 +94,44 @@ def densenet_channels(c0, growth, n_layers) -> np.ndarray:
     growth = check_int("growth", growth, low=1, high=10_000)
     n_layers = check_int("n_layers", n_layers, low=1, high=1_000)
     return c0 + growth * np.arange(n_layers)
+
+
+def global_average_pool(feature_maps) -> np.ndarray:
+    """Global average pooling: the mean of every channel over its H × W positions.
+
+    Parameters
+    ----------
+    feature_maps : array (C, H, W) or (N, C, H, W)
+
+    Returns
+    -------
+    array (C,) or (N, C), equal to ``torch.nn.functional.adaptive_avg_pool2d(x, 1)`` without its 1 × 1 axes. The
+    output's length is C whatever H and W are, which is why one dense layer after it takes inputs of any size.
+    """
+    x = np.asarray(feature_maps, dtype=float)
+    if x.ndim not in (3, 4) or min(x.shape) < 1:
+        raise ValueError(f"feature_maps must have shape (C, H, W) or (N, C, H, W), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("feature_maps must contain only finite values")
+    return x.mean(axis=(-2, -1))
+
+
+@dataclass(frozen=True)
+class HeadParams:
+    flatten: int  # the dense layer on the flattened map: (C·H·W)·k weights + k biases
+    gap: int      # the dense layer after global average pooling: C·k weights + k biases
+    flatten_inputs: int  # C·H·W: what the flatten head's dense layer must be built for
+    gap_inputs: int      # C, for every H × W
+
+
+def head_params(channels, height, width, n_classes) -> HeadParams:
+    """Parameters of a classifier head on a C × H × W feature map with ``n_classes`` outputs: one dense layer on the
+    flattened map against global average pooling then one dense layer, as ``torch.nn.Linear`` counts them
+    (pooling has no parameters). The ratio is (C·H·W + 1)/(C + 1): no saving at all when H = W = 1."""
+    channels = check_int("channels", channels, low=1, high=100_000)
+    height = check_int("height", height, low=1, high=10_000)
+    width = check_int("width", width, low=1, high=10_000)
+    n_classes = check_int("n_classes", n_classes, low=1, high=100_000)
+    flat = channels * height * width
+    return HeadParams(flatten=flat * n_classes + n_classes, gap=channels * n_classes + n_classes,
+                      flatten_inputs=flat, gap_inputs=channels)

@@ -1,12 +1,12 @@
 """ResNet, Inception and DenseNet: gradients through a deep plain stack against a residual one, Inception's naive
-module against its 1×1 bottleneck, and DenseNet's channel growth."""
+module against its 1×1 bottleneck, DenseNet's channel growth, and global average pooling before the one dense layer."""
 import numpy as np
 import streamlit as st
 
 from engine import architectures as arch
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import log10_axis
+from ui.shapes import log10_axis, mark_point
 from ui.snippet import reproduce
 from ui.theme import PALETTE, figure, show
 
@@ -127,4 +127,92 @@ def densenet_section():
         metric_row({"last layer's input": f"{channels[-1]}", "block output": f"{channels[-1] + growth}"})
 
 
-topic_page("cnn_architectures", play, inception_section, densenet_section)
+GAP_CHANNELS = [64, 256, 512, 2048]
+GAP_CLASSES = [10, 100, 1000]
+MAP_SIDES = np.arange(1, 15)
+STRIDE = 32  # ResNet's and GoogLeNet's backbones shrink the input 32-fold: 224 px → 7 × 7
+
+
+def head_figure(channels, classes, side):
+    """Parameters of the head against the feature map's side, flattening vs global average pooling (log scale)."""
+    heads = [arch.head_params(channels, s, s, classes) for s in MAP_SIDES]
+    fig = figure(f"Parameters of the head: {channels} channels → {classes} classes", height=360, margin=dict(t=60, b=50))
+    fig.add_trace(dict(type="scatter", x=MAP_SIDES, y=np.log10([h.flatten for h in heads]), mode="lines+markers",
+                       name="flatten → dense", line=dict(color=PALETTE[1], width=3),
+                       customdata=[h.flatten for h in heads], hovertemplate="%{customdata:,}"))
+    fig.add_trace(dict(type="scatter", x=MAP_SIDES, y=np.log10([h.gap for h in heads]), mode="lines+markers",
+                       name="global average pool → dense", line=dict(color=PALETTE[0], width=3),
+                       customdata=[h.gap for h in heads], hovertemplate="%{customdata:,}"))
+    this = arch.head_params(channels, side, side, classes)
+    mark_point(fig, side, np.log10(this.flatten), "this map")
+    mark_point(fig, side, np.log10(this.gap), "this map", showlegend=False)
+    fig.update_xaxes(title="feature map side H = W", range=[0.5, 14.5], dtick=1)
+    return log10_axis(fig, 2, 9, "parameters (weights + biases)")
+
+
+def inputs_figure(channels, side):
+    """What the dense layer must accept, against the input image's side (a backbone of stride 32)."""
+    pixels = STRIDE * MAP_SIDES
+    fig = figure(f"Inputs of the dense layer (backbone stride {STRIDE})", height=360, margin=dict(t=60, b=50))
+    fig.add_trace(dict(type="scatter", x=pixels, y=np.log10(channels * MAP_SIDES ** 2), mode="lines+markers",
+                       name="flatten: C·H·W (a new layer per size)", line=dict(color=PALETTE[1], width=3),
+                       customdata=channels * MAP_SIDES ** 2, hovertemplate="%{customdata:,}"))
+    fig.add_trace(dict(type="scatter", x=pixels, y=np.full(len(pixels), np.log10(channels)), mode="lines+markers",
+                       name="GAP: C at every size (one layer fits all)", line=dict(color=PALETTE[0], width=3),
+                       customdata=np.full(len(pixels), channels), hovertemplate="%{customdata:,}"))
+    mark_point(fig, STRIDE * side, np.log10(channels * side * side), "the size the flatten head was built for")
+    fig.update_xaxes(title="input image side (pixels)", range=[0, STRIDE * 14.5])
+    return log10_axis(fig, 1, 6, "inputs of the dense layer")
+
+
+def gap_section():
+    st.markdown("### The head: global average pooling before the single dense layer\n\nResNet and GoogLeNet end with "
+                "one fully connected layer. Before it, global average pooling (GAP) replaces each of the C feature maps "
+                "by its mean over all H × W positions, so the layer sees C numbers instead of the C·H·W of the "
+                "flattened map. Defaults: ResNet-18's last map, 512 channels of 7 × 7 for a 224-pixel input, and "
+                "ImageNet's 1,000 classes.")
+    side_col, channels_col, classes_col = st.columns(3, gap="large")
+    with side_col:
+        side = controls.slider("Feature map side H = W", "ca_gap_side", 1, 14, 7, 1)
+    with channels_col:
+        channels = controls.choice("Channels C", "ca_gap_c", GAP_CHANNELS, index=2, horizontal=True)
+    with classes_col:
+        classes = controls.choice("Classes k", "ca_gap_k", GAP_CLASSES, index=2, horizontal=True)
+    heads = arch.head_params(channels, side, side, classes)
+    left, right = st.columns(2, gap="large")
+    with left:
+        show(head_figure(channels, classes, side), "ca_head")
+    with right:
+        show(inputs_figure(channels, side), "ca_head_inputs")
+    metric_row({"flatten → dense": f"{heads.flatten:,}", "GAP → dense": f"{heads.gap:,}",
+                "flatten ÷ GAP": f"{heads.flatten / heads.gap:,.1f}×"},
+               help={"flatten ÷ GAP": "(C·H·W + 1)/(C + 1): about H·W, and exactly 1 for a 1 × 1 map"})
+    gap_snippet(channels, side, classes, heads)
+    return [Claim("Global average pooling cuts the parameters of the classifier head (against flattening the feature "
+                  "map into the dense layer).",
+                  f"{channels}×{side}×{side} map, {classes} classes: flatten → dense {heads.flatten:,} parameters, "
+                  f"GAP → dense {heads.gap:,}", bool(heads.gap < heads.flatten))]
+
+
+def gap_snippet(channels, side, classes, heads):
+    code = f"""
+    import torch
+    from torch import nn
+
+    c, side, k = {channels}, {side}, {classes}
+    flatten_head = nn.Sequential(nn.Flatten(), nn.Linear(c * side * side, k))
+    gap_head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, k))
+    count = lambda m: sum(p.numel() for p in m.parameters())
+    print("flatten → dense:", f"{{count(flatten_head):,}}")
+    print("GAP → dense:", f"{{count(gap_head):,}}")
+
+    x = torch.randn(2, c, side, side)
+    assert torch.allclose(gap_head[0](x)[:, :, 0, 0], x.mean(dim=(2, 3)))   # GAP is the spatial mean
+    print("GAP features at a twice larger map:", gap_head[:2](torch.randn(1, c, 2 * side, 2 * side)).shape[1])
+    """
+    reproduce("cnn_architectures_head", code, {"flatten → dense": f"{heads.flatten:,}", "GAP → dense": f"{heads.gap:,}",
+                                          "GAP features at a twice larger map": f"{heads.gap_inputs}"},
+              needs="torch")
+
+
+topic_page("cnn_architectures", play, inception_section, densenet_section, gap_section)

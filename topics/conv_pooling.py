@@ -69,6 +69,11 @@ def overlap(shifted, original, shift):
     return shifted[:, :shift], original[:, -shift:]
 
 
+def row_values(feature_map):
+    """The first four values of the profile row, as the identity compares them pixel by pixel."""
+    return ", ".join(f"{v:.4f}" for v in feature_map[ROW, :4])
+
+
 @live_part
 def shift_part(controls_box, images_box, profile_box, metrics_box):
     with controls_box:
@@ -127,8 +132,10 @@ def shift_part(controls_box, images_box, profile_box, metrics_box):
               f"(the map's values reach {scale:.3f})", bool(change < 1e-9)),
         Identity("Convolution is translation-equivariant: the feature map of the shifted input is the shifted "
                  "feature map (where both see the same pixels).",
-                 f"conv(shifted input) on the overlap, summed: {moved.sum():.6f}",
-                 f"conv(input) moved by {shift}, summed: {kept.sum():.6f}",
+                 f"conv(shifted input), row {ROW}, columns {max(shift, 0)}–{max(shift, 0) + 3}: {row_values(moved)}",
+                 f"conv(input), row {ROW}, columns {max(-shift, 0)}–{max(-shift, 0) + 3}, moved by {shift}: "
+                 f"{row_values(kept)} (largest difference over all {moved.size:,} overlapping pixels: "
+                 f"{float(np.abs(moved - kept).max()):.1e})",
                  "every output pixel applies the same kernel to its own window, so moving the window's content "
                  "moves the output with it"),
         Claim("Pooling gives translation invariance: a global max-pool of the feature map is unchanged when the "

@@ -143,7 +143,7 @@ def learning_rate_part(lr_box, chart_box, metrics_box, settings):
     n, noise, seed, batch, epochs, momentum = settings
     with lr_box:
         lr = controls.log_slider("Learning rate", "sgd_lr", LEARNING_RATES, 0.1,
-                                 help="Step size. Past 2/λ_max (shown on the right) full-batch descent diverges.")
+                                 help="Step size. Past the “stable while lr <” value, 2(1 + μ)/λ_max, full-batch descent diverges.")
     ws, bs, grid, best, top_eigen = surface(n, noise, seed)
     results = paths(n, noise, seed, batch, lr, epochs, momentum)
     limit = 2 * (1 + momentum) / top_eigen

@@ -23,7 +23,7 @@ def circle(radius, color):
 def plane_figure(positive, negative, margin, kind):
     """The anchor at the origin, the zones around it (shapes) and the positive and negative (shapes)."""
     d_ap, d_an = np.linalg.norm(positive), np.linalg.norm(negative)
-    fig = figure(f"The negative is {kind}", height=460, margin=dict(t=60, b=50))
+    fig = figure(f"The negative is {kind}", height=520, margin=dict(t=130, b=50))
     fig.update_layout(xaxis=dict(range=[-LIMIT, LIMIT], title="embedding 1"), yaxis=dict(range=[-LIMIT, LIMIT], title="embedding 2"),
                       shapes=[dict(type="rect", xref="x", yref="y", x0=-LIMIT, y0=-LIMIT, x1=LIMIT, y1=LIMIT,
                                    fillcolor=ZONES["easy"], line=dict(width=0), layer="below"),
@@ -43,7 +43,7 @@ def plane_figure(positive, negative, margin, kind):
 
 def loss_figure(d_ap, d_an, margin):
     """The loss against d(a, n) for this d(a, p) and margin: correct (solid) and the notes' swapped form (dashed)."""
-    fig = figure("Loss against d(anchor, negative)", height=460, margin=dict(t=60, b=50))
+    fig = figure("Loss against d(anchor, negative)", height=520, margin=dict(t=130, b=50))
     x = np.linspace(0, 2 * LIMIT, 200)
     fig.add_trace(dict(type="scatter", x=x, y=np.maximum(0, d_ap - x + margin), name="max(0, d(a,p) − d(a,n) + margin)",
                        mode="lines", line=dict(color=PALETTE[0], width=3)))
@@ -62,8 +62,8 @@ def loss_figure(d_ap, d_an, margin):
 @live_part
 def negative_part(negative_box, plane_box, loss_box, metrics_box, positive, margin):
     with negative_box:
-        nx = controls.slider("Negative: embedding 1", "tl_nx", -3.5, 3.5, 1.5, 0.1)
-        ny = controls.slider("Negative: embedding 2", "tl_ny", -3.5, 3.5, 1.0, 0.1)
+        nx = controls.slider("Negative: embedding 1", "tl_nx", -3.5, 3.5, 2.5, 0.1)
+        ny = controls.slider("Negative: embedding 2", "tl_ny", -3.5, 3.5, 1.5, 0.1)
     negative = np.array([nx, ny])
     anchor = np.zeros(2)
     d_ap, d_an = (float(v[0]) for v in triplet.distances(anchor, positive, negative))

@@ -103,7 +103,7 @@ def play():
                                           help="default: torch's own (uniform, variance 1/(3·fan-in)); Xavier (Glorot): "
                                                "2/(fan-in + fan-out); He (Kaiming): 2/fan-in.")]
         gain = controls.log_slider("Weight gain (× every initial weight)", "vg_gain", GAINS, 1.0,
-                                   help="Above 1 the weights are larger than the initialisation intends: gradients explode.")
+                                   help="Above 1 the weights are larger than the initialisation intends: gradient norms grow (tanh, ReLU).")
         seed = controls.slider("Seed", "vg_seed", 0, 10, 0)
         st.caption(f"An MLP of square {WIDTH}×{WIDTH} linear layers with the activation between them, on a random batch "
                    "of 64; loss: mean squared error to a random target.")
