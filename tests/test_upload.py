@@ -45,14 +45,16 @@ EVERY_KIND = {
 }
 BY_KIND = {
     "missing_values.csv": {"labels_scores": "missing labels in row 7", "features": "missing values in rows 7 and 11",
-                           "features_label": "missing values in rows 7 and 11"},
-    "one_class.csv": {"labels_scores": "only one class", "features": None, "features_label": "only one class"},
+                           "features_label": "missing values in rows 7 and 11",
+                           "table": "missing values in rows 7 and 11"},
+    "one_class.csv": {"labels_scores": "only one class", "features": None, "features_label": "only one class",
+                      "table": "only one class"},
     "three_classes.csv": {"labels_scores": "3 different values", "features": None,
-                          "features_label": "3 different values"},
+                          "features_label": "3 different values", "table": "3 different values"},
     "continuous_label.csv": {"labels_scores": "40 different values", "features": None,
-                             "features_label": "40 different values"},
+                             "features_label": "40 different values", "table": "40 different values"},
     "constant_column.csv": {"labels_scores": None, "features": "same value in every row",
-                            "features_label": "same value in every row"},
+                            "features_label": "same value in every row", "table": "same value in every row"},
 }
 
 
@@ -181,6 +183,9 @@ def test_standardised_features_are_z_scores():
     ("text_labels_quoted.csv", "labels_scores", ["diagnosis", "weight"]),
     ("crlf.csv", "labels_scores", ["label", "x2"]),
     ("tab_separated.csv", "features", ["x2", "x1"]),
+    ("semicolon_decimal_comma.csv", "table", ["x1", "x2", "label"]),
+    ("text_labels_quoted.csv", "table", ["weight", "height, cm", None]),
+    ("text_labels_quoted.csv", "table", ["height, cm", "weight", "diagnosis"]),
 ])
 def test_the_loading_code_for_a_snippet_gives_the_same_arrays(tmp_path, monkeypatch, name, kind, columns):
     data = (VALID / name).read_bytes()
@@ -195,8 +200,45 @@ def test_the_loading_code_for_a_snippet_gives_the_same_arrays(tmp_path, monkeypa
         np.testing.assert_allclose(scope["scores"], chosen.scores)
     else:
         np.testing.assert_allclose(scope["X"], chosen.X, atol=1e-12)
-    if kind == "features_label":
+    if kind == "features_label" or (kind == "table" and chosen.label is not None):
         np.testing.assert_array_equal(scope["y"], chosen.y)
+    if kind == "table" and chosen.label is None:
+        assert "y" not in scope
+
+
+def test_a_table_takes_every_feature_column_and_an_optional_label():
+    frame = read_csv(b"a,b,c,label\n" + b"".join(f"{i},{i * i % 7},{(3 * i) % 5},{'xyz'[i % 3]}\n".encode()
+                                                   for i in range(12)))
+    assert default_columns(frame, "table") == ["a", "b", "c", "label"]
+    chosen = choose(frame, "table", ["a", "b", "c", "label"], max_classes=3, standardise=True)
+    assert chosen.X.shape == (12, 3) and chosen.names == ("a", "b", "c") and chosen.label == "label"
+    assert chosen.classes == ("x", "y", "z") and list(chosen.y[:4]) == [0, 1, 2, 0]
+    np.testing.assert_allclose(chosen.X.std(axis=0), 1)
+    bare = choose(frame, "table", ["c", "a", None])
+    assert bare.y is None and bare.label is None and bare.names == ("c", "a")
+    np.testing.assert_array_equal(bare.X[:, 1], np.arange(12))
+    with pytest.raises(ValueError, match="at least two feature columns"):
+        choose(frame, "table", ["a", None])
+    with pytest.raises(ValueError, match="both a feature and the label"):
+        choose(frame, "table", ["a", "b", "a"])
+    with pytest.raises(ValueError, match="not numbers"):
+        choose(frame, "table", ["a", "label", None])
+    with pytest.raises(ValueError, match="3 different values"):  # the page's class limit applies to the label
+        choose(frame, "table", ["a", "b", "label"])
+    assert default_columns(read_csv(b"p,q\n" + b"1,2\n" * 10), "table") == ["p", "q", None]
+
+
+def test_min_per_class_refuses_a_class_too_small_for_the_page_and_two_stays_the_default():
+    rows = [f"{i},{i % 4},{'a' if i < 3 else 'b'}" for i in range(12)]
+    frame = read_csv(("x,y,label\n" + "\n".join(rows) + "\n").encode())
+    assert choose(frame, "features_label", ["x", "y", "label"]).classes == ("a", "b")  # 3 rows of “a”: enough for 2
+    for kind, columns in (("features_label", ["x", "y", "label"]), ("table", ["x", "y", "label"])):
+        with pytest.raises(ValueError, match="has 3 rows; this page needs at least 5 rows of each class"):
+            choose(frame, kind, columns, min_per_class=5)
+        assert len(choose(frame, kind, columns, min_per_class=3).y) == 12
+    single = read_csv(("x,y,label\n" + "\n".join(rows[2:]) + "\n").encode())
+    with pytest.raises(ValueError, match="has a single row; each class needs at least two"):
+        choose(single, "features_label", ["x", "y", "label"])
 
 
 def test_markdown_in_names_is_shown_literally():
