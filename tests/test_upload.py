@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ui.upload import (KINDS, MAX_ROWS, choose, default_columns, default_positive, escape_markdown, label_column,
-                       loading_code, numeric_column, read_csv, sniff_delimiter)
+from ui.upload import (KINDS, MAX_ROWS, choose, default_columns, default_positive, escape_markdown, holdout,
+                       holdout_code, label_column, loading_code, numeric_column, read_csv, sniff_delimiter)
 
 DATA = Path(__file__).parent / "data"
 HOSTILE, VALID = DATA / "hostile", DATA / "valid"
@@ -267,3 +267,16 @@ def test_random_csv_like_text_never_raises_anything_but_value_error(text, kind):
         validate(text.encode(), kind)
     except ValueError:
         pass
+
+
+def test_the_holdout_split_is_stratified_seeded_and_its_code_splits_the_same():
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.r_[np.zeros(14, int), np.ones(6, int)]
+    X_fit, X_new, y_fit, y_new = holdout(X, y)
+    assert len(y_new) == 6 and np.bincount(y_new).tolist() == [4, 2]  # 30 %, each class in proportion
+    assert sorted(X_fit[:, 0].tolist() + X_new[:, 0].tolist()) == X[:, 0].tolist()  # every row once
+    scope = {"X": X, "y": y}
+    exec(holdout_code(), scope)  # our own generated code
+    np.testing.assert_array_equal(scope["X_new"], X_new)
+    np.testing.assert_array_equal(scope["y_fit"], y_fit)
+    np.testing.assert_array_equal(holdout(X, y)[1], X_new)  # seeded: the same split every time

@@ -486,6 +486,23 @@ def loading_code(kind: str, chosen: Chosen, file_name: str, delimiter: str = ","
     return "\n".join(lines)
 
 
+HOLDOUT = 0.3  # the share of a file's rows a page holds out as new data
+
+
+def holdout(X: np.ndarray, y: np.ndarray, share: float = HOLDOUT) -> tuple[np.ndarray, ...]:
+    """A file's rows split once into rows to fit and rows held out as new data, stratified by class and
+    seeded (``random_state=0``), for pages whose built-in generator draws fresh test points: returns
+    ``(X_fit, X_new, y_fit, y_new)``. ``holdout_code`` is the same split for a snippet."""
+    from sklearn.model_selection import train_test_split
+    return tuple(train_test_split(X, y, test_size=share, stratify=y, random_state=0))
+
+
+def holdout_code(share: float = HOLDOUT) -> str:
+    """Python that splits ``X, y`` as ``holdout`` does, into ``X_fit, X_new, y_fit, y_new``."""
+    return ("from sklearn.model_selection import train_test_split\n"
+            f"X_fit, X_new, y_fit, y_new = train_test_split(X, y, test_size={share!r}, stratify=y, random_state=0)")
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 def axis_title(name: str) -> str:
