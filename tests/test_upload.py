@@ -280,3 +280,11 @@ def test_the_holdout_split_is_stratified_seeded_and_its_code_splits_the_same():
     np.testing.assert_array_equal(scope["X_new"], X_new)
     np.testing.assert_array_equal(scope["y_fit"], y_fit)
     np.testing.assert_array_equal(holdout(X, y)[1], X_new)  # seeded: the same split every time
+
+
+@pytest.mark.parametrize("n", [10, 11, 17, 40, 333, 1000, 5000])
+def test_min_per_class_rows_leave_every_class_on_both_sides_of_the_holdout(n):
+    from ui.upload import MIN_PER_CLASS
+    y = np.r_[np.zeros(MIN_PER_CLASS, int), np.ones(n - MIN_PER_CLASS, int)]
+    _, _, y_fit, y_new = holdout(np.zeros((n, 2)) + np.arange(n)[:, None], y)
+    assert np.bincount(y_new, minlength=2).min() >= 1 and np.bincount(y_fit, minlength=2).min() >= 2

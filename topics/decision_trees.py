@@ -13,7 +13,7 @@ from ui.shapes import add_contours, add_heatmap_image, add_polylines, mark_point
 from ui.snippet import reproduce
 from ui.snippet_data import classification_2d_code
 from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
-from ui.upload import HOLDOUT, axis_title, holdout, holdout_code, own_data
+from ui.upload import HOLDOUT, MIN_PER_CLASS, axis_title, holdout, holdout_code, own_data
 
 GRID = 90
 MAX_DEPTH = 12
@@ -205,7 +205,8 @@ def play():
         feature = controls.choice("Feature to split on", "dt_feat", [0, 1], labels=FEATURE_LABELS, horizontal=True)
         criterion = controls.choice("Criterion", "dt_crit", list(trees.CRITERIA), horizontal=True)
         generator_box = st.container()
-        own = own_data("dt", "features_label", max_rows=MAX_ROWS, standardise=True, slug="decision_trees")
+        own = own_data("dt", "features_label", max_rows=MAX_ROWS, standardise=True, slug="decision_trees",
+                       min_per_class=MIN_PER_CLASS)
         snippet_box = st.container()
     if own.is_user:  # the generator's controls do nothing for a file; the download offers the default data
         dataset, n, noise, seed = "moons", 200, 0.3, 0

@@ -13,7 +13,7 @@ from ui.shapes import contour_path, heatmap_image
 from ui.snippet import reproduce
 from ui.snippet_data import classification_2d_code
 from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, show, square_axes
-from ui.upload import HOLDOUT, axis_title, holdout, holdout_code, own_data
+from ui.upload import HOLDOUT, MIN_PER_CLASS, axis_title, holdout, holdout_code, own_data
 
 MAX_TREES = 60
 GRID = 80
@@ -211,7 +211,8 @@ def play():
         max_depth = controls.slider("max_depth (0 = grow until pure)", "rf_depth", 0, 10, 0)
         max_features = controls.choice("Features tried at each split", "rf_feat", [1, 2], labels=FEATURE_LABELS)
         generator_box = st.container()
-        own = own_data("rf", "features_label", max_rows=MAX_ROWS, standardise=True, slug="random_forest")
+        own = own_data("rf", "features_label", max_rows=MAX_ROWS, standardise=True, slug="random_forest",
+                       min_per_class=MIN_PER_CLASS)
         snippet_box = st.container()
     if own.is_user:  # the generator's controls do nothing for a file; the download offers the default data
         dataset, n, noise, seed = "moons", 200, 0.3, 0

@@ -487,6 +487,7 @@ def loading_code(kind: str, chosen: Chosen, file_name: str, delimiter: str = ","
 
 
 HOLDOUT = 0.3  # the share of a file's rows a page holds out as new data
+MIN_PER_CLASS = 5  # a page that holds rows out passes this to own_data: every class then has rows on both sides
 
 
 def holdout(X: np.ndarray, y: np.ndarray, share: float = HOLDOUT) -> tuple[np.ndarray, ...]:
