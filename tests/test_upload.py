@@ -226,6 +226,17 @@ def test_a_table_takes_every_feature_column_and_an_optional_label():
     with pytest.raises(ValueError, match="3 different values"):  # the page's class limit applies to the label
         choose(frame, "table", ["a", "b", "label"])
     assert default_columns(read_csv(b"p,q\n" + b"1,2\n" * 10), "table") == ["p", "q", None]
+    varying = read_csv(b"p,q,r,s\n" + b"".join(f"0,{i},{i % 3},{i % 2}\n".encode() for i in range(10)))
+    assert default_columns(varying, "table") == ["q", "r", "s", None]  # a constant column is left out
+
+
+def test_a_page_may_take_more_columns_up_to_a_cap_and_no_further():
+    from ui.upload import MAX_COLUMNS_CAP
+    wide = (",".join(f"c{j}" for j in range(65)) + "\n" + ",".join("1" for _ in range(65)) + "\n").encode()
+    with pytest.raises(ValueError, match="65 columns; the limit is 50"):
+        read_csv(wide)
+    assert read_csv(wide, max_columns=65).shape[1] == 65
+    assert MAX_COLUMNS_CAP < 10_000
 
 
 def test_min_per_class_refuses_a_class_too_small_for_the_page_and_two_stays_the_default():

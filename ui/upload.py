@@ -59,6 +59,7 @@ import pandas as pd
 MAX_BYTES = 2 * 1024 * 1024   # also server.maxUploadSize in .streamlit/config.toml
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
+MAX_COLUMNS_CAP = 100         # the most columns any page may ask own_data to take (t-SNE takes the 64-pixel digits)
 MAX_ABS = 1e6                 # larger values are refused: squared distances and sums of them must stay exact enough
 MIN_ROWS = 10
 MAX_NAME = 100                # characters in a column name
@@ -339,8 +340,8 @@ def default_columns(frame: pd.DataFrame, kind: str) -> list[str]:
     if kind == "features":
         pool = numeric + [n for n in names if n not in numeric]
         return pool[:2]
-    if kind == "table":  # every numeric-looking column but the label; the label only if one is named so
-        features = [n for n in numeric if n != label and not n.startswith("column ")]
+    if kind == "table":  # every numeric-looking column that varies, but the label; the label if one is named so
+        features = [n for n in numeric if n != label and not n.startswith("column ") and frame[n].nunique() > 1]
         if len(features) < 2:
             features = [n for n in names if n != label][: max(2, len(features))]
         return [*features, label]
@@ -566,7 +567,7 @@ NEEDS = {"labels_scores": "a label column (two classes) and a score column",
          "table": "two or more numeric feature columns, and optionally a label column"}
 
 
-def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
+def _parsed(prefix: str, upload, max_columns: int = MAX_COLUMNS) -> tuple[str, pd.DataFrame | ValueError]:
     """The upload parsed once per file and kept in this session only (``st.session_state``)."""
     import streamlit as st
     data = upload.getvalue()
@@ -574,7 +575,7 @@ def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
     memo = st.session_state.get(f"{prefix}_upload_memo")
     if memo is None or memo[0] != key:
         try:
-            result: pd.DataFrame | ValueError = read_csv(data)
+            result: pd.DataFrame | ValueError = read_csv(data, max_columns=max_columns)
         except ValueError as error:
             result = error
         memo = (key, result)
@@ -583,7 +584,8 @@ def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
 
 
 def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: int = 2, standardise: bool = False,
-             slug: str | None = None, min_rows: int = MIN_ROWS, min_per_class: int = 2) -> OwnData:
+             slug: str | None = None, min_rows: int = MIN_ROWS, min_per_class: int = 2,
+             max_columns: int = MAX_COLUMNS) -> OwnData:
     """Draw the “Use your own data” panel (uploader, column choice, messages) and return what to plot.
 
     Parameters
@@ -600,6 +602,9 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
         Feature columns as z-scores.
     min_per_class : int
         ``features_label`` and ``table``: the fewest rows of each class (e.g. k for k stratified folds).
+    max_columns : int
+        The most columns a file may have (at most ``MAX_COLUMNS_CAP``): a ``table`` page whose built-in data
+        has more than ``MAX_COLUMNS`` passes its own, so its template can be uploaded back.
 
     Returns
     -------
@@ -610,6 +615,7 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     max_rows = min(int(max_rows), MAX_ROWS)
+    max_columns = min(int(max_columns), MAX_COLUMNS_CAP)
     upload_key = f"{prefix}_upload"
     has_file = st.session_state.get(upload_key) is not None
     panel = st.expander("Use your own data (CSV)", icon=":material/upload_file:", expanded=has_file)
@@ -621,14 +627,14 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
         if min_per_class > 2:
             needs += f", at least {min_per_class} rows of each class"
         st.markdown(f"A CSV with a header row and {needs}; at most **2 MB**, **{max_rows:,} rows**, "
-                    f"{MAX_COLUMNS} columns.  \n:small[:gray[Kept in this browser session only, never saved. A "
+                    f"{max_columns} columns.  \n:small[:gray[Kept in this browser session only, never saved. A "
                     "shared link shows the built-in data: a link cannot carry a file.]]")
         upload = st.file_uploader("CSV file", type=["csv"], key=upload_key, max_upload_size=MAX_BYTES // 2**20,
                                   label_visibility="collapsed")
         base = OwnData(False, download_box=panel, slug=slug or prefix)
         if upload is None:
             return base
-        key, parsed = _parsed(prefix, upload)
+        key, parsed = _parsed(prefix, upload, max_columns)
     with panel:
         try:
             if isinstance(parsed, ValueError):
