@@ -228,6 +228,8 @@ def test_a_table_takes_every_feature_column_and_an_optional_label():
     assert default_columns(read_csv(b"p,q\n" + b"1,2\n" * 10), "table") == ["p", "q", None]
     varying = read_csv(b"p,q,r,s\n" + b"".join(f"0,{i},{i % 3},{i % 2}\n".encode() for i in range(10)))
     assert default_columns(varying, "table") == ["q", "r", "s", None]  # a constant column is left out
+    species = read_csv(b"length,width,species\n" + b"".join(f"{i},{i % 4},{'ab'[i % 2]}\n".encode() for i in range(10)))
+    assert default_columns(species, "table") == ["length", "width", "species"]  # the one text column is the label
 
 
 def test_a_page_may_take_more_columns_up_to_a_cap_and_no_further():

@@ -340,7 +340,10 @@ def default_columns(frame: pd.DataFrame, kind: str) -> list[str]:
     if kind == "features":
         pool = numeric + [n for n in names if n not in numeric]
         return pool[:2]
-    if kind == "table":  # every numeric-looking column that varies, but the label; the label if one is named so
+    if kind == "table":  # every numeric-looking column that varies, but the label: one named so, else the only text column
+        text = [n for n in names if n not in numeric and not n.startswith("column ")]
+        if label is None and len(text) == 1:
+            label = text[0]
         features = [n for n in numeric if n != label and not n.startswith("column ") and frame[n].nunique() > 1]
         if len(features) < 2:
             features = [n for n in names if n != label][: max(2, len(features))]
