@@ -75,7 +75,7 @@ def user_results(X, y):
     return X_fit, y_fit, fit, p_nb, y_new, xs, ys, surface, None, numbers
 
 
-def reliability_figure(p_nb, y_new):
+def reliability_figure(p_nb, y_new, positive="class 1"):
     """A file's held-out rows binned by naive Bayes' P(class 1): each bin's mean prediction against the share
     of class 1 in it (marker area ∝ rows in the bin)."""
     bins = np.minimum((p_nb * BINS).astype(int), BINS - 1)
@@ -84,8 +84,8 @@ def reliability_figure(p_nb, y_new):
     observed = np.array([y_new[bins == b].mean() for b in used])
     counts = np.array([np.sum(bins == b) for b in used])
     fig = figure("Held-out rows: predicted against observed", height=420, margin=dict(t=50),
-                 xaxis=dict(range=[0, 1], title="naive Bayes' P(class 1 | x), bin mean"),
-                 yaxis=dict(range=[-0.02, 1.02], title="share of class 1 in the bin"),
+                 xaxis=dict(range=[-0.03, 1.03], title=f"naive Bayes' P({positive} | x), bin mean"),
+                 yaxis=dict(range=[-0.03, 1.03], title=f"share of {positive} in the bin"),
                  legend=dict(x=0.02, xanchor="left", y=0.98, yanchor="top", bgcolor="rgba(255,255,255,0.8)"))
     fig.add_trace(dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", name="calibrated (y = x)",
                        line=dict(color="#9CA3AF", dash="dash", width=2)))
@@ -97,7 +97,8 @@ def reliability_figure(p_nb, y_new):
 
 
 def map_figure(X, y, xs, ys, surface, true_surface, probe, names=None, classes=None):
-    fig = figure("Naive Bayes' posterior P(class 1 | x)", height=560, margin=dict(t=110))
+    positive = axis_title(classes[1]) if classes else "class 1"
+    fig = figure(f"Naive Bayes' posterior P({positive} | x)", height=560, margin=dict(t=110))
     add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -0.5, 1.5, opacity=0.6)
     add_contours(fig, xs, ys, surface, 0.5, "naive Bayes boundary")
     if true_surface is not None:  # the built-in generator's; a file has no known truth
@@ -187,7 +188,8 @@ def correlation_part(rho_box, map_box, side_box, calibration_box, snippet_box, s
     with side_box:
         show(densities_figure(fit, probe, (xs[0], xs[-1]), names, classes), "nb_densities")
     with calibration_box:
-        show(reliability_figure(p_nb, p_true) if own.is_user else calibration_figure(p_nb, p_true), "nb_calibration")
+        show(reliability_figure(p_nb, p_true, axis_title(own.classes[1])) if own.is_user
+             else calibration_figure(p_nb, p_true), "nb_calibration")
     with snippet_box:
         if own.is_user:
             user_snippet(own, m)
@@ -240,8 +242,8 @@ def play():
     if own.is_user:
         st.markdown("### The fitted Gaussians, and are the probabilities honest?\n\nLeft: each class's Gaussian for "
                     "each feature, cut by the probe point. Right: your held-out rows, binned by naive Bayes' "
-                    "P(class 1); up, the share of class 1 in each bin. Bins below the diagonal at the right and above "
-                    "it at the left are overconfidence.")
+                    "probability of the second class; up, that class's share of the rows in each bin. Bins below the "
+                    "diagonal at the right and above it at the left are overconfidence.")
     else:
         st.markdown("### The fitted Gaussians, and are the probabilities honest?\n\nLeft: each class's Gaussian for "
                     "each feature, cut by the probe point. Right: each dot is a new point from the true distribution; "
