@@ -114,7 +114,7 @@ def scree_figure(fit):
     fig.add_trace(dict(type="scatter", x=k, y=np.cumsum(ratio), name="cumulative", mode="lines+markers",
                        line=dict(color=PALETTE[1], width=3)))
     fig.add_shape(type="line", x0=0.5, x1=len(ratio) + 0.5, y0=0.9, y1=0.9, line=dict(color=MUTED, dash="dot"))
-    fig.update_xaxes(title="principal component", dtick=1, range=[0.4, len(ratio) + 0.6])
+    fig.update_xaxes(title="principal component", dtick=1 if len(ratio) <= 15 else 5, range=[0.4, len(ratio) + 0.6])
     fig.update_yaxes(title="share of total variance", range=[0, 1.05], tickformat=".0%")
     return fig
 
@@ -168,16 +168,15 @@ def scree_snippet(standardized, needed, d, share, top, accuracy, own):
 
 
 def scree_section():
-    controls_col, text_col = st.columns([1, 2.6], gap="large")
-    with controls_col:
-        standardized = controls.toggle("Standardise each feature first (z-scores)", "pca_std", True,
-                                       help="Off: each feature keeps its units (in the wine data, proline runs in the "
-                                            "hundreds to thousands, the rest mostly below 10).")
-        own = own_data("pca", "table", max_classes=MAX_CLASSES, min_per_class=FOLDS, slug="pca_ica")
+    text_box = st.container()  # the heading first; its text depends on the file, read below
+    standardized = controls.toggle("Standardise each feature first (z-scores)", "pca_std", True,
+                                   help="Off: each feature keeps its units (in the wine data, proline runs in the "
+                                        "hundreds to thousands, the rest mostly below 10).")
+    own = own_data("pca", "table", max_classes=MAX_CLASSES, min_per_class=FOLDS, slug="pca_ica")
     X0, y0, names0 = scree_data()
     own.offer(pd.DataFrame(X0, columns=list(names0)).assign(label=y0), "pca_ica_wine.csv")
     user = (own.X, own.y, own.names) if own.is_user else None
-    with text_col:
+    with text_box:
         if own.is_user:
             labelled = (f"The colours are the classes of “{escape_markdown(own.label)}”, which PCA never sees."
                         if own.label else "Choose a label column to colour the rows and score the projection.")
@@ -189,19 +188,18 @@ def scree_section():
                         "sees.")
     fit, y, accuracy, top, d = scree(standardized, user)
     needed = int(np.searchsorted(np.cumsum(fit.explained_variance_ratio), 0.9) + 1)
+    word = "class" if own.is_user else "cultivar"
+    tiles = {"components for 90 %": f"{needed} of {d}", "PC1's largest weight": top}
+    if accuracy is not None:
+        tiles[f"{word} accuracy on PC1–PC2"] = f"{accuracy:.2f}"
     scree_col, proj_col = st.columns(2)
     with scree_col:
         show(scree_figure(fit), "pca_scree")
     with proj_col:
         show(projection_figure(fit, y, own.classes if own.is_user else None, own.is_user), "pca_wine")
-    word = "class" if own.is_user else "cultivar"
-    tiles = {"components for 90 %": f"{needed} of {d}", "PC1's largest weight": top}
-    if accuracy is not None:
-        tiles[f"{word} accuracy on PC1–PC2"] = f"{accuracy:.2f}"
-    metric_row(tiles, help={f"{word} accuracy on PC1–PC2": f"{FOLDS}-fold cross-validated nearest-centroid accuracy "
-                                                           "using only the first two component scores."})
-    with controls_col:
-        scree_snippet(standardized, needed, d, float(fit.explained_variance_ratio[0]), top, accuracy, own)
+    metric_row(tiles, help={f"{word} accuracy on PC1–PC2": f"{FOLDS}-fold cross-validated nearest-centroid "
+                                                           "accuracy using only the first two component scores."})
+    scree_snippet(standardized, needed, d, float(fit.explained_variance_ratio[0]), top, accuracy, own)
     if accuracy is None:  # no label column: nothing says whether classes separate
         return []
     where = ("on your file, the first two components separate its classes" if own.is_user
