@@ -227,7 +227,10 @@ def play():
     own.offer(pd.DataFrame({"x1": X0[:, 0].round(4), "x2": X0[:, 1].round(4), "label": y0}))
     with charts_col:
         boundary_box = st.container()
-    curves_box = st.container()
+        if own.is_user:  # the upload panel lengthens the controls column: the curves fill the space beside it
+            curves_box = st.container()
+    if not own.is_user:
+        curves_box = st.container()
     trees_part(k_box, boundary_box, curves_box, snippet_box, (dataset, n, noise, seed, max_depth, max_features, own))
     return []
 
