@@ -237,8 +237,11 @@ def play():
             prior = controls.slider("Share of class 1, P(C₁)", "nb_prior", 0.1, 0.9, 0.5, 0.05)
             n = controls.slider("Training points", "nb_n", 20, 1000, 200, 20)
             seed = controls.slider("Seed", "nb_seed", 0, 20, 0)
-    X0, y0 = page_data(0.8, direction, prior, n, seed)
-    own.offer(pd.DataFrame({"x1": X0[:, 0].round(4), "x2": X0[:, 1].round(4), "label": y0}))
+    # ρ is read in its own live part below; the template takes its value as last set (the file name says which).
+    rho = float(st.session_state.get("nb_rho", 0.8))
+    X0, y0 = page_data(rho, direction, prior, n, seed)
+    own.offer(pd.DataFrame({"x1": X0[:, 0].round(4), "x2": X0[:, 1].round(4), "label": y0}),
+              f"naive_bayes_builtin_rho_{rho:g}.csv")
     if own.is_user:
         st.markdown("### The fitted Gaussians, and are the probabilities honest?\n\nLeft: each class's Gaussian for "
                     "each feature, cut by the probe point. Right: your held-out rows, binned by naive Bayes' "
