@@ -102,7 +102,8 @@ def snippet(n, seed, perplexity, rate, iterations, pca_first, own=None):
         data = textwrap.indent(own.code + textwrap.dedent(f"""
             n, seed = {n}, {seed}
             pick = np.sort(np.random.default_rng(seed).choice(len(X), size=min(n, len(X)), replace=False))
-            X = X[pick]  # at most {n} rows: t-SNE on thousands would take minutes"""), " " * 8).lstrip()
+            X = X[pick]  # at most {n} rows: t-SNE on thousands would take minutes""")
+            + ("\ny = y[pick]" if own.label else ""), " " * 8).lstrip()
     else:
         data = textwrap.indent(textwrap.dedent(f"""
             from sklearn.datasets import load_digits
