@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ui.upload import (KINDS, MAX_ROWS, choose, default_columns, default_positive, escape_markdown, label_column,
-                       loading_code, numeric_column, read_csv, sniff_delimiter)
+from ui.upload import (KINDS, MAX_ROWS, choose, default_columns, default_positive, escape_markdown, holdout,
+                       holdout_code, label_column, loading_code, numeric_column, read_csv, sniff_delimiter)
 
 DATA = Path(__file__).parent / "data"
 HOSTILE, VALID = DATA / "hostile", DATA / "valid"
@@ -45,14 +45,16 @@ EVERY_KIND = {
 }
 BY_KIND = {
     "missing_values.csv": {"labels_scores": "missing labels in row 7", "features": "missing values in rows 7 and 11",
-                           "features_label": "missing values in rows 7 and 11"},
-    "one_class.csv": {"labels_scores": "only one class", "features": None, "features_label": "only one class"},
+                           "features_label": "missing values in rows 7 and 11",
+                           "table": "missing values in rows 7 and 11"},
+    "one_class.csv": {"labels_scores": "only one class", "features": None, "features_label": "only one class",
+                      "table": "only one class"},
     "three_classes.csv": {"labels_scores": "3 different values", "features": None,
-                          "features_label": "3 different values"},
+                          "features_label": "3 different values", "table": "3 different values"},
     "continuous_label.csv": {"labels_scores": "40 different values", "features": None,
-                             "features_label": "40 different values"},
+                             "features_label": "40 different values", "table": "40 different values"},
     "constant_column.csv": {"labels_scores": None, "features": "same value in every row",
-                            "features_label": "same value in every row"},
+                            "features_label": "same value in every row", "table": "same value in every row"},
 }
 
 
@@ -181,6 +183,9 @@ def test_standardised_features_are_z_scores():
     ("text_labels_quoted.csv", "labels_scores", ["diagnosis", "weight"]),
     ("crlf.csv", "labels_scores", ["label", "x2"]),
     ("tab_separated.csv", "features", ["x2", "x1"]),
+    ("semicolon_decimal_comma.csv", "table", ["x1", "x2", "label"]),
+    ("text_labels_quoted.csv", "table", ["weight", "height, cm", None]),
+    ("text_labels_quoted.csv", "table", ["height, cm", "weight", "diagnosis"]),
 ])
 def test_the_loading_code_for_a_snippet_gives_the_same_arrays(tmp_path, monkeypatch, name, kind, columns):
     data = (VALID / name).read_bytes()
@@ -195,8 +200,58 @@ def test_the_loading_code_for_a_snippet_gives_the_same_arrays(tmp_path, monkeypa
         np.testing.assert_allclose(scope["scores"], chosen.scores)
     else:
         np.testing.assert_allclose(scope["X"], chosen.X, atol=1e-12)
-    if kind == "features_label":
+    if kind == "features_label" or (kind == "table" and chosen.label is not None):
         np.testing.assert_array_equal(scope["y"], chosen.y)
+    if kind == "table" and chosen.label is None:
+        assert "y" not in scope
+
+
+def test_a_table_takes_every_feature_column_and_an_optional_label():
+    frame = read_csv(b"a,b,c,label\n" + b"".join(f"{i},{i * i % 7},{(3 * i) % 5},{'xyz'[i % 3]}\n".encode()
+                                                   for i in range(12)))
+    assert default_columns(frame, "table") == ["a", "b", "c", "label"]
+    chosen = choose(frame, "table", ["a", "b", "c", "label"], max_classes=3, standardise=True)
+    assert chosen.X.shape == (12, 3) and chosen.names == ("a", "b", "c") and chosen.label == "label"
+    assert chosen.classes == ("x", "y", "z") and list(chosen.y[:4]) == [0, 1, 2, 0]
+    np.testing.assert_allclose(chosen.X.std(axis=0), 1)
+    bare = choose(frame, "table", ["c", "a", None])
+    assert bare.y is None and bare.label is None and bare.names == ("c", "a")
+    np.testing.assert_array_equal(bare.X[:, 1], np.arange(12))
+    with pytest.raises(ValueError, match="at least two feature columns"):
+        choose(frame, "table", ["a", None])
+    with pytest.raises(ValueError, match="both a feature and the label"):
+        choose(frame, "table", ["a", "b", "a"])
+    with pytest.raises(ValueError, match="not numbers"):
+        choose(frame, "table", ["a", "label", None])
+    with pytest.raises(ValueError, match="3 different values"):  # the page's class limit applies to the label
+        choose(frame, "table", ["a", "b", "label"])
+    assert default_columns(read_csv(b"p,q\n" + b"1,2\n" * 10), "table") == ["p", "q", None]
+    varying = read_csv(b"p,q,r,s\n" + b"".join(f"0,{i},{i % 3},{i % 2}\n".encode() for i in range(10)))
+    assert default_columns(varying, "table") == ["q", "r", "s", None]  # a constant column is left out
+    species = read_csv(b"length,width,species\n" + b"".join(f"{i},{i % 4},{'ab'[i % 2]}\n".encode() for i in range(10)))
+    assert default_columns(species, "table") == ["length", "width", "species"]  # the one text column is the label
+
+
+def test_a_page_may_take_more_columns_up_to_a_cap_and_no_further():
+    from ui.upload import MAX_COLUMNS_CAP
+    wide = (",".join(f"c{j}" for j in range(65)) + "\n" + ",".join("1" for _ in range(65)) + "\n").encode()
+    with pytest.raises(ValueError, match="65 columns; the limit is 50"):
+        read_csv(wide)
+    assert read_csv(wide, max_columns=65).shape[1] == 65
+    assert MAX_COLUMNS_CAP < 10_000
+
+
+def test_min_per_class_refuses_a_class_too_small_for_the_page_and_two_stays_the_default():
+    rows = [f"{i},{i % 4},{'a' if i < 3 else 'b'}" for i in range(12)]
+    frame = read_csv(("x,y,label\n" + "\n".join(rows) + "\n").encode())
+    assert choose(frame, "features_label", ["x", "y", "label"]).classes == ("a", "b")  # 3 rows of “a”: enough for 2
+    for kind, columns in (("features_label", ["x", "y", "label"]), ("table", ["x", "y", "label"])):
+        with pytest.raises(ValueError, match="has 3 rows; this page needs at least 5 rows of each class"):
+            choose(frame, kind, columns, min_per_class=5)
+        assert len(choose(frame, kind, columns, min_per_class=3).y) == 12
+    single = read_csv(("x,y,label\n" + "\n".join(rows[2:]) + "\n").encode())
+    with pytest.raises(ValueError, match="has a single row; each class needs at least two"):
+        choose(single, "features_label", ["x", "y", "label"])
 
 
 def test_markdown_in_names_is_shown_literally():
@@ -225,3 +280,24 @@ def test_random_csv_like_text_never_raises_anything_but_value_error(text, kind):
         validate(text.encode(), kind)
     except ValueError:
         pass
+
+
+def test_the_holdout_split_is_stratified_seeded_and_its_code_splits_the_same():
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.r_[np.zeros(14, int), np.ones(6, int)]
+    X_fit, X_new, y_fit, y_new = holdout(X, y)
+    assert len(y_new) == 6 and np.bincount(y_new).tolist() == [4, 2]  # 30 %, each class in proportion
+    assert sorted(X_fit[:, 0].tolist() + X_new[:, 0].tolist()) == X[:, 0].tolist()  # every row once
+    scope = {"X": X, "y": y}
+    exec(holdout_code(), scope)  # our own generated code
+    np.testing.assert_array_equal(scope["X_new"], X_new)
+    np.testing.assert_array_equal(scope["y_fit"], y_fit)
+    np.testing.assert_array_equal(holdout(X, y)[1], X_new)  # seeded: the same split every time
+
+
+@pytest.mark.parametrize("n", [10, 11, 17, 40, 333, 1000, 5000])
+def test_min_per_class_rows_leave_every_class_on_both_sides_of_the_holdout(n):
+    from ui.upload import MIN_PER_CLASS
+    y = np.r_[np.zeros(MIN_PER_CLASS, int), np.ones(n - MIN_PER_CLASS, int)]
+    _, _, y_fit, y_new = holdout(np.zeros((n, 2)) + np.arange(n)[:, None], y)
+    assert np.bincount(y_new, minlength=2).min() >= 1 and np.bincount(y_fit, minlength=2).min() >= 2

@@ -1,5 +1,8 @@
 """Naive Bayes: per-feature Gaussians per class, priors, the posterior map, and what correlated features do to it."""
+import textwrap
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 from scipy.stats import norm
 from sklearn.metrics import roc_auc_score
@@ -10,6 +13,7 @@ from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_contours, add_heatmap_image, mark_point
 from ui.snippet import reproduce
 from ui.theme import NEGATIVE, PALETTE, POSITIVE, figure, show, square_axes
+from ui.upload import HOLDOUT, MIN_PER_CLASS, axis_title, holdout, holdout_code, own_data
 
 BOX = (-4.5, 4.5)
 GRID = 80
@@ -18,6 +22,8 @@ SHOWN_TEST = 600
 SEPARATION = 2.0
 CALIBRATION_TOL = 0.03
 AUC_TOL = 0.01
+MAX_ROWS = 2000   # an uploaded file
+BINS = 10         # an uploaded file's calibration chart: held-out rows binned by naive Bayes' P(class 1)
 
 
 def truth(rho, direction, prior):
@@ -48,31 +54,85 @@ def results(rho, direction, prior, n, seed):
     return X, y, fit, p_nb[:SHOWN_TEST], p_true[:SHOWN_TEST], xs, ys, surface, true_surface, numbers
 
 
-def map_figure(X, y, xs, ys, surface, true_surface, probe):
-    fig = figure("Naive Bayes' posterior P(class 1 | x)", height=560, margin=dict(t=110))
+def user_box(X):
+    """A square box holding every point of a file (z-scores), at least BOX, in half units."""
+    half = max(BOX[1], float(np.ceil(np.abs(X).max() * 2 + 1) / 2))
+    return -half, half
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def user_results(X, y):
+    """Naive Bayes on an uploaded file: fitted on 70 % of its rows, scored on the 30 % held out (no true
+    posterior is known, so there is no best boundary and no best AUC). Shaped like ``results``."""
+    X_fit, X_new, y_fit, y_new = holdout(X, y)
+    fit = nb.fit_gaussian_nb(X_fit, y_fit)
+    p_nb = fit.predict_proba(X_new)[:, 1]
+    xs = ys = np.linspace(*user_box(X), GRID)
+    points = np.c_[np.tile(xs, GRID), np.repeat(ys, GRID)]
+    surface = fit.predict_proba(points)[:, 1].reshape(GRID, GRID)
+    numbers = dict(confidence=float(np.maximum(p_nb, 1 - p_nb).mean()), accuracy=float(np.mean((p_nb >= 0.5) == y_new)),
+                   auc_nb=float(roc_auc_score(y_new, p_nb)), held_out=len(y_new))
+    return X_fit, y_fit, fit, p_nb, y_new, xs, ys, surface, None, numbers
+
+
+def reliability_figure(p_nb, y_new, positive="class 1"):
+    """A file's held-out rows binned by naive Bayes' P(class 1): each bin's mean prediction against the share
+    of class 1 in it (marker area ∝ rows in the bin)."""
+    bins = np.minimum((p_nb * BINS).astype(int), BINS - 1)
+    used = np.unique(bins)
+    predicted = np.array([p_nb[bins == b].mean() for b in used])
+    observed = np.array([y_new[bins == b].mean() for b in used])
+    counts = np.array([np.sum(bins == b) for b in used])
+    fig = figure("Held-out rows: predicted against observed", height=420, margin=dict(t=50),
+                 xaxis=dict(range=[-0.03, 1.03], title=f"naive Bayes' P({positive} | x), bin mean"),
+                 yaxis=dict(range=[-0.03, 1.03], title=f"share of {positive} in the bin"),
+                 legend=dict(x=0.02, xanchor="left", y=0.98, yanchor="top", bgcolor="rgba(255,255,255,0.8)"))
+    fig.add_trace(dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", name="calibrated (y = x)",
+                       line=dict(color="#9CA3AF", dash="dash", width=2)))
+    fig.add_trace(dict(type="scatter", x=predicted, y=observed, mode="markers+lines", name=f"{len(p_nb)} held-out rows, "
+                       f"{BINS} bins", marker=dict(size=6 + 18 * np.sqrt(counts / counts.max()), color=PALETTE[0]),
+                       line=dict(color=PALETTE[0], width=1), text=[f"{c} rows" for c in counts],
+                       hovertemplate="P %{x:.2f}, observed %{y:.2f}, %{text}<extra></extra>"))
+    return square_axes(fig)
+
+
+def map_figure(X, y, xs, ys, surface, true_surface, probe, names=None, classes=None):
+    positive = axis_title(classes[1]) if classes else "class 1"
+    fig = figure(f"Naive Bayes' posterior P({positive} | x)", height=560, margin=dict(t=110))
     add_heatmap_image(fig, xs, ys, surface, "RdBu_r", -0.5, 1.5, opacity=0.6)
     add_contours(fig, xs, ys, surface, 0.5, "naive Bayes boundary")
-    add_contours(fig, xs, ys, true_surface, 0.5, "best boundary (true model)", dash="dash", color=PALETTE[3])
-    for value, name, color in ((0, "class 0", NEGATIVE), (1, "class 1", POSITIVE)):
+    if true_surface is not None:  # the built-in generator's; a file has no known truth
+        add_contours(fig, xs, ys, true_surface, 0.5, "best boundary (true model)", dash="dash", color=PALETTE[3])
+    labels = [f"class {axis_title(c)}" for c in classes] if classes else ["class 0", "class 1"]
+    for value, name, color in zip((0, 1), labels, (NEGATIVE, POSITIVE)):
         members = y == value
         fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
                            marker=dict(size=6, color=color, opacity=0.8)))
     mark_point(fig, probe[0], probe[1], "probe point x", color="#111827")
-    fig.update_xaxes(range=list(BOX), title="x₁")
-    fig.update_yaxes(range=list(BOX), title="x₂")
+    fig.update_xaxes(range=[xs[0], xs[-1]], title=axis_names(names)[0])
+    fig.update_yaxes(range=[ys[0], ys[-1]], title=axis_names(names)[1])
     return square_axes(fig)
 
 
-def densities_figure(fit, probe):
+def axis_names(names):
+    """x₁ and x₂, or for a file x₁ = its first chosen column and x₂ = its second (z-scores)."""
+    if not names:
+        return "x₁", "x₂"
+    return tuple(f"{sub} = {axis_title(name)} (z-score)" for sub, name in zip(("x₁", "x₂"), names))
+
+
+def densities_figure(fit, probe, box=BOX, names=None, classes=None):
     """One panel per feature: each class's fitted Gaussian P(x_j | C_k), with the probe's value marked."""
-    grid = np.linspace(*BOX, 161)
+    grid = np.linspace(*box, 161)
+    x1, x2 = axis_names(names)
+    labels = [f"class {axis_title(c)}" for c in classes] if classes else ["class 0", "class 1"]
     fig = figure("Per-feature Gaussians P(xⱼ | class), probe dashed", height=420, margin=dict(t=50),
-                 xaxis=dict(domain=[0, 1], range=list(BOX), title="x₁", anchor="y"),
+                 xaxis=dict(domain=[0, 1], range=list(box), title=x1, anchor="y"),
                  yaxis=dict(domain=[0.64, 1], title="density", rangemode="tozero"),
-                 xaxis2=dict(domain=[0, 1], range=list(BOX), title="x₂", anchor="y2"),
+                 xaxis2=dict(domain=[0, 1], range=list(box), title=x2, anchor="y2"),
                  yaxis2=dict(domain=[0, 0.4], title="density", rangemode="tozero"))
     for j, (xaxis, yaxis) in enumerate((("x", "y"), ("x2", "y2"))):
-        for k, (name, color) in enumerate((("class 0", NEGATIVE), ("class 1", POSITIVE))):
+        for k, (name, color) in enumerate(zip(labels, (NEGATIVE, POSITIVE))):
             mean, sd = fit.means[k, j], np.sqrt(fit.variances[k, j])
             fig.add_trace(dict(type="scatter", x=grid, y=norm.pdf(grid, mean, sd), name=name, xaxis=xaxis, yaxis=yaxis,
                                showlegend=j == 0, line=dict(color=color, width=3)))
@@ -95,32 +155,51 @@ def calibration_figure(p_nb, p_true):
 
 @live_part
 def correlation_part(rho_box, map_box, side_box, calibration_box, snippet_box, settings):
-    direction, prior, n, seed = settings
+    direction, prior, n, seed, own = settings
     with rho_box:
-        rho = controls.slider("Correlation ρ of x₁ and x₂ within each class", "nb_rho", -0.9, 0.9, 0.8, 0.1,
-                              help="Naive Bayes assumes 0: the features independent given the class.")
+        if not own.is_user:  # ρ shapes the generator's classes; a file brings its own correlation
+            rho = controls.slider("Correlation ρ of x₁ and x₂ within each class", "nb_rho", -0.9, 0.9, 0.8, 0.1,
+                                  help="Naive Bayes assumes 0: the features independent given the class.")
         probe = (controls.slider("Probe x₁", "nb_px", -3.0, 3.0, 0.5, 0.25),
                  controls.slider("Probe x₂", "nb_py", -3.0, 3.0, 1.0, 0.25))
-    X, y, fit, p_nb, p_true, xs, ys, surface, true_surface, m = results(rho, direction, prior, n, seed)
+    if own.is_user:
+        X, y, fit, p_nb, p_true, xs, ys, surface, true_surface, m = user_results(own.X, own.y)
+        names, classes = own.names[:2], own.classes
+        new = f"the {m['held_out']} held-out rows of your file"
+        within = [np.corrcoef(X[y == k].T)[0, 1] if np.sum(y == k) > 2 else np.nan for k in (0, 1)]
+    else:
+        X, y, fit, p_nb, p_true, xs, ys, surface, true_surface, m = results(rho, direction, prior, n, seed)
+        names = classes = None
+        new = "4,000 new points"
     with map_box:
-        metric_row({"confidence": f"{m['confidence']:.3f}", "accuracy": f"{m['accuracy']:.3f}",
-                    "AUC": f"{m['auc_nb']:.3f}", "best AUC": f"{m['auc_true']:.3f}"},
-                   help={"confidence": "Naive Bayes' mean of max(P(class 0 | x), P(class 1 | x)) on 4,000 new points.",
-                         "accuracy": "Naive Bayes' accuracy on the same 4,000 new points.",
-                         "AUC": "Naive Bayes' AUC on the new points: how well it ranks them.",
-                         "best AUC": "AUC of the true posterior, which knows ρ: the best possible ranking."})
-        show(map_figure(X, y, xs, ys, surface, true_surface, probe), "nb_map")
+        tiles = {"confidence": f"{m['confidence']:.3f}", "accuracy": f"{m['accuracy']:.3f}", "AUC": f"{m['auc_nb']:.3f}"}
+        if not own.is_user:
+            tiles["best AUC"] = f"{m['auc_true']:.3f}"
+        metric_row(tiles, help={"confidence": f"Naive Bayes' mean of max(P(class 0 | x), P(class 1 | x)) on {new}.",
+                                "accuracy": f"Naive Bayes' accuracy on the same {new}.",
+                                "AUC": f"Naive Bayes' AUC on {new}: how well it ranks them.",
+                                "best AUC": "AUC of the true posterior, which knows ρ: the best possible ranking."})
+        show(map_figure(X, y, xs, ys, surface, true_surface, probe, names, classes), "nb_map")
+        if own.is_user:
+            st.caption(f"Your file: fitted on {len(y)} of its rows; the other {m['held_out']} ({HOLDOUT:.0%}, stratified) "
+                       "are held out as new points. Correlation of the two features within each class, the "
+                       f"dependence naive Bayes ignores: {within[0]:.2f} and {within[1]:.2f}. No true model is known "
+                       "for a file, so there is no best boundary or best AUC to compare with.")
     with side_box:
-        show(densities_figure(fit, probe), "nb_densities")
+        show(densities_figure(fit, probe, (xs[0], xs[-1]), names, classes), "nb_densities")
     with calibration_box:
-        show(calibration_figure(p_nb, p_true), "nb_calibration")
+        show(reliability_figure(p_nb, p_true, axis_title(own.classes[1])) if own.is_user
+             else calibration_figure(p_nb, p_true), "nb_calibration")
     with snippet_box:
-        snippet(rho, direction, prior, n, seed, m)
+        if own.is_user:
+            user_snippet(own, m)
+        else:
+            snippet(rho, direction, prior, n, seed, m)
     # The identity at the probe: the engine's posterior against the product of the densities on screen.
     joint = [np.prod(norm.pdf(probe, fit.means[k], np.sqrt(fit.variances[k]))) * fit.priors[k] for k in range(2)]
     posterior = float(fit.predict_proba([probe])[0, 1])
     gap = m["confidence"] - m["accuracy"]
-    return [
+    checks = [
         Identity("P(C₁ | x) = P(x₁ | C₁) P(x₂ | C₁) P(C₁) / Σₖ P(x₁ | Cₖ) P(x₂ | Cₖ) P(Cₖ) at the probe point "
                  "(the numerator is the joint P(C₁, x) under the naive model, not P(x | C₁)).",
                  f"P(C₁ | x) = {posterior:.4f}",
@@ -130,6 +209,10 @@ def correlation_part(rho_box, map_box, side_box, calibration_box, snippet_box, s
               "within 3 points of its accuracy.",
               f"mean confidence {m['confidence']:.3f}, accuracy {m['accuracy']:.3f} (gap {gap:+.3f})",
               bool(abs(gap) <= CALIBRATION_TOL)),
+    ]
+    if own.is_user:  # the comparison needs the true posterior, which only the built-in generator has
+        return checks
+    return checks + [
         Claim("Even when the independence assumption is wrong, naive Bayes ranks new points as well as the true "
               "posterior (AUC within 0.01).",
               f"AUC {m['auc_nb']:.3f} against the true posterior's {m['auc_true']:.3f}",
@@ -141,18 +224,36 @@ def play():
     controls_col, map_col = st.columns([1, 2.6], gap="large")
     with controls_col:
         rho_box = st.container()  # the correlation first: this page is about the independence assumption
-        direction = controls.slider("Class shift along x₂ (relative to x₁)", "nb_dir", -1.0, 1.0, 1.0, 0.25,
-                                    help="1: the classes differ equally in both features; 0: only in x₁.")
-        prior = controls.slider("Share of class 1, P(C₁)", "nb_prior", 0.1, 0.9, 0.5, 0.05)
-        n = controls.slider("Training points", "nb_n", 20, 1000, 200, 20)
-        seed = controls.slider("Seed", "nb_seed", 0, 20, 0)
+        generator_box = st.container()
+        own = own_data("nb", "features_label", max_rows=MAX_ROWS, standardise=True, slug="naive_bayes",
+                       min_per_class=MIN_PER_CLASS)
         snippet_box = st.container()
-    st.markdown("### The fitted Gaussians, and are the probabilities honest?\n\nLeft: each class's Gaussian for "
-                "each feature, cut by the probe point. Right: each dot is a new point from the true distribution; "
-                "across, the posterior of the model that knows ρ; up, naive Bayes'. Dots bent towards the "
-                "corners are overconfidence.")
+    if own.is_user:  # the generator's controls do nothing for a file; the download offers the default data
+        direction, prior, n, seed = 1.0, 0.5, 200, 0
+    else:
+        with generator_box:
+            direction = controls.slider("Class shift along x₂ (relative to x₁)", "nb_dir", -1.0, 1.0, 1.0, 0.25,
+                                        help="1: the classes differ equally in both features; 0: only in x₁.")
+            prior = controls.slider("Share of class 1, P(C₁)", "nb_prior", 0.1, 0.9, 0.5, 0.05)
+            n = controls.slider("Training points", "nb_n", 20, 1000, 200, 20)
+            seed = controls.slider("Seed", "nb_seed", 0, 20, 0)
+    # ρ is read in its own live part below; the template takes its value as last set (the file name says which).
+    rho = float(st.session_state.get("nb_rho", 0.8))
+    X0, y0 = page_data(rho, direction, prior, n, seed)
+    own.offer(pd.DataFrame({"x1": X0[:, 0].round(4), "x2": X0[:, 1].round(4), "label": y0}),
+              f"naive_bayes_builtin_rho_{rho:g}.csv")
+    if own.is_user:
+        st.markdown("### The fitted Gaussians, and are the probabilities honest?\n\nLeft: each class's Gaussian for "
+                    "each feature, cut by the probe point. Right: your held-out rows, binned by naive Bayes' "
+                    "probability of the second class; up, that class's share of the rows in each bin. Bins below the "
+                    "diagonal at the right and above it at the left are overconfidence.")
+    else:
+        st.markdown("### The fitted Gaussians, and are the probabilities honest?\n\nLeft: each class's Gaussian for "
+                    "each feature, cut by the probe point. Right: each dot is a new point from the true distribution; "
+                    "across, the posterior of the model that knows ρ; up, naive Bayes'. Dots bent towards the "
+                    "corners are overconfidence.")
     side_col, calibration_box = st.columns(2, gap="large")
-    correlation_part(rho_box, map_col, side_col, calibration_box, snippet_box, (direction, prior, n, seed))
+    correlation_part(rho_box, map_col, side_col, calibration_box, snippet_box, (direction, prior, n, seed, own))
 
 
 def snippet(rho, direction, prior, n, seed, m):
@@ -184,6 +285,24 @@ def snippet(rho, direction, prior, n, seed, m):
     prints = {"mean confidence": f"{m['confidence']:.3f}", "accuracy": f"{m['accuracy']:.3f}",
               "AUC naive Bayes": f"{m['auc_nb']:.3f}", "AUC true posterior": f"{m['auc_true']:.3f}"}
     reproduce("naive_bayes", code, prints)
+
+
+def user_snippet(own, m):
+    """GaussianNB on the student's file, split as the page splits it."""
+    data = textwrap.indent(f"{own.code}\n{holdout_code()}", "    ").lstrip()
+    code = f"""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+    from sklearn.naive_bayes import GaussianNB
+    {data}
+    model = GaussianNB().fit(X_fit, y_fit)
+    p = model.predict_proba(X_new)[:, 1]
+    print(f"mean confidence: {{np.maximum(p, 1 - p).mean():.3f}}")
+    print(f"accuracy: {{np.mean((p >= 0.5) == y_new):.3f}}")
+    print(f"AUC naive Bayes: {{roc_auc_score(y_new, p):.3f}}")
+    """
+    reproduce("naive_bayes", code, {"mean confidence": f"{m['confidence']:.3f}", "accuracy": f"{m['accuracy']:.3f}",
+                                    "AUC naive Bayes": f"{m['auc_nb']:.3f}"})
 
 
 topic_page("naive_bayes", play)

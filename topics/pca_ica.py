@@ -1,5 +1,8 @@
 """PCA and ICA: principal axes of a correlated cloud, a scree plot on the wine data, the cocktail party."""
+import textwrap
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import NearestCentroid
@@ -11,9 +14,12 @@ from ui.shapes import add_dots, add_polylines
 from ui.snippet import reproduce
 from ui.steps import cluster_marker
 from ui.theme import MUTED, PALETTE, figure, show, square_axes
+from ui.upload import axis_title, escape_markdown, own_data
 
 SOURCE_LABELS = {"waves": "sine + square wave", "laplace": "spiky (speech-like)", "gaussian": "Gaussian noise"}
 SHOWN = 800  # at most this many samples drawn in the time plots (the unmixing uses all of them)
+FOLDS = 5    # the scree section's cross-validation: a file's label needs this many rows of each class
+MAX_CLASSES = 8  # a file's label column: one colour each
 
 
 # ---------- 1. The principal axes of a correlated cloud ----------
@@ -80,21 +86,22 @@ def cloud_section():
 
 # ---------- 2. Scree plot on a bundled data set ----------
 
-def scree_data():
-    """The data of the scree section: X (n, d) numeric, labels (n,) to colour by, the feature names.
-
-    One place, so an uploaded table (issue 17) can replace the bundled wine measurements."""
+def scree_data(user=None):
+    """The data of the scree section: X (n, d) numeric, labels (n,) to colour by, the feature names: the
+    bundled wine measurements, or ``user`` = (X, y, names), an uploaded table (y None without a label column)."""
+    if user is not None:
+        return user
     X, names, y = dec.wine_features()
     return X, y, names
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def scree(standardized):
-    X, y, names = scree_data()
+def scree(standardized, user=None):
+    X, y, names = scree_data(user)
     Z = dec.standardize(X) if standardized else X
     fit = dec.pca(Z, min(Z.shape))
     two = fit.scores[:, :2]
-    accuracy = float(cross_val_score(NearestCentroid(), two, y, cv=5).mean())
+    accuracy = None if y is None else float(cross_val_score(NearestCentroid(), two, y, cv=FOLDS).mean())
     top = names[int(np.argmax(np.abs(fit.components[0])))]
     return fit, y, accuracy, top, len(names)
 
@@ -107,41 +114,99 @@ def scree_figure(fit):
     fig.add_trace(dict(type="scatter", x=k, y=np.cumsum(ratio), name="cumulative", mode="lines+markers",
                        line=dict(color=PALETTE[1], width=3)))
     fig.add_shape(type="line", x0=0.5, x1=len(ratio) + 0.5, y0=0.9, y1=0.9, line=dict(color=MUTED, dash="dot"))
-    fig.update_xaxes(title="principal component", dtick=1, range=[0.4, len(ratio) + 0.6])
+    fig.update_xaxes(title="principal component", dtick=1 if len(ratio) <= 15 else 5, range=[0.4, len(ratio) + 0.6])
     fig.update_yaxes(title="share of total variance", range=[0, 1.05], tickformat=".0%")
     return fig
 
 
-def projection_figure(fit, y):
-    fig = figure("The wines on the first two components", height=400)
-    fig.add_trace(dict(type="scatter", x=fit.scores[:, 0], y=fit.scores[:, 1], mode="markers", showlegend=False,
-                       marker=cluster_marker(y, size=8), text=[f"cultivar {c}" for c in y], hoverinfo="text"))
+def projection_figure(fit, y, classes=None, user=False):
+    """The rows on PC1 and PC2, coloured by cultivar (or a file's classes; one colour without a label)."""
+    fig = figure("Your rows on the first two components" if user else "The wines on the first two components",
+                 height=400)
+    if y is None:
+        fig.add_trace(dict(type="scatter", x=fit.scores[:, 0], y=fit.scores[:, 1], mode="markers", showlegend=False,
+                           marker=dict(size=7, color=PALETTE[0], opacity=0.7), hoverinfo="skip"))
+    else:
+        text = [f"class {axis_title(classes[c])}" for c in y] if classes else [f"cultivar {c}" for c in y]
+        fig.add_trace(dict(type="scatter", x=fit.scores[:, 0], y=fit.scores[:, 1], mode="markers", showlegend=False,
+                           marker=cluster_marker(y, size=8), text=text, hoverinfo="text"))
     fig.update_xaxes(title="PC1 score")
     fig.update_yaxes(title="PC2 score")
     return fig
 
 
+def scree_snippet(standardized, needed, d, share, top, accuracy, own):
+    """PCA in scikit-learn on the wine data or the student's table, printing the section's numbers."""
+    if own.is_user:
+        data = textwrap.indent(f"{own.code}\nnames = {list(own.names)!r}", " " * 8).lstrip()
+    else:
+        data = "X, y = load_wine(return_X_y=True)\n        names = load_wine().feature_names"
+    code = f"""
+        import numpy as np
+        from sklearn.datasets import load_wine
+        from sklearn.decomposition import PCA
+        from sklearn.model_selection import cross_val_score
+        from sklearn.neighbors import NearestCentroid
+
+        {data}
+        if {standardized}:
+            X = (X - X.mean(axis=0)) / X.std(axis=0)  # z-scores
+        pca = PCA().fit(X)
+        ratio = pca.explained_variance_ratio_
+        print(f"components for 90 %: {{np.searchsorted(np.cumsum(ratio), 0.9) + 1}} of {{X.shape[1]}}")
+        print(f"PC1's share: {{ratio[0]:.3f}}")
+        print(f"PC1's largest weight: {{names[np.argmax(np.abs(pca.components_[0]))]}}")
+        """
+    prints = {"components for 90 %": f"{needed} of {d}", "PC1's share": f"{share:.3f}", "PC1's largest weight": top}
+    if accuracy is not None:
+        code += f"""
+        scores = pca.transform(X)[:, :2]
+        print(f"accuracy on PC1-PC2: {{cross_val_score(NearestCentroid(), scores, y, cv={FOLDS}).mean():.2f}}")
+        """
+        prints["accuracy on PC1-PC2"] = f"{accuracy:.2f}"
+    reproduce("pca_ica_scree", code, prints)
+
+
 def scree_section():
-    st.markdown("### A scree plot on real data\n\nThirteen chemical measurements of 178 wines from three cultivars "
-                "(scikit-learn's bundled wine data). The colours are the cultivars, which PCA never sees.")
+    text_box = st.container()  # the heading first; its text depends on the file, read below
     standardized = controls.toggle("Standardise each feature first (z-scores)", "pca_std", True,
-                                   help="Off: proline is measured in the hundreds to thousands, the rest mostly below 10.")
-    fit, y, accuracy, top, d = scree(standardized)
+                                   help="Off: each feature keeps its units (in the wine data, proline runs in the "
+                                        "hundreds to thousands, the rest mostly below 10).")
+    own = own_data("pca", "table", max_classes=MAX_CLASSES, min_per_class=FOLDS, slug="pca_ica")
+    X0, y0, names0 = scree_data()
+    own.offer(pd.DataFrame(X0, columns=list(names0)).assign(label=y0), "pca_ica_wine.csv")
+    user = (own.X, own.y, own.names) if own.is_user else None
+    with text_box:
+        if own.is_user:
+            labelled = (f"The colours are the classes of “{escape_markdown(own.label)}”, which PCA never sees."
+                        if own.label else "Choose a label column to colour the rows and score the projection.")
+            st.markdown(f"### A scree plot on your data\n\n{len(own.X):,} rows and {len(own.names)} feature columns "
+                        f"from your file. {labelled}")
+        else:
+            st.markdown("### A scree plot on real data\n\nThirteen chemical measurements of 178 wines from three "
+                        "cultivars (scikit-learn's bundled wine data). The colours are the cultivars, which PCA never "
+                        "sees.")
+    fit, y, accuracy, top, d = scree(standardized, user)
     needed = int(np.searchsorted(np.cumsum(fit.explained_variance_ratio), 0.9) + 1)
+    word = "class" if own.is_user else "cultivar"
+    tiles = {"components for 90 %": f"{needed} of {d}", "PC1's largest weight": top}
+    if accuracy is not None:
+        tiles[f"{word} accuracy on PC1–PC2"] = f"{accuracy:.2f}"
     scree_col, proj_col = st.columns(2)
     with scree_col:
         show(scree_figure(fit), "pca_scree")
     with proj_col:
-        show(projection_figure(fit, y), "pca_wine")
-    metric_row({"components for 90 %": f"{needed} of {d}", "PC1's largest weight": top,
-                "cultivar accuracy on PC1–PC2": f"{accuracy:.2f}"},
-               help={"cultivar accuracy on PC1–PC2": "5-fold cross-validated nearest-centroid accuracy using only "
-                                                     "the first two component scores."})
-    return [Claim("Keep the directions of highest variance: they carry the information (on the wine data, the "
-                  "first two components separate the three cultivars).",
+        show(projection_figure(fit, y, own.classes if own.is_user else None, own.is_user), "pca_wine")
+    metric_row(tiles, help={f"{word} accuracy on PC1–PC2": f"{FOLDS}-fold cross-validated nearest-centroid "
+                                                           "accuracy using only the first two component scores."})
+    scree_snippet(standardized, needed, d, float(fit.explained_variance_ratio[0]), top, accuracy, own)
+    if accuracy is None:  # no label column: nothing says whether classes separate
+        return []
+    where = ("on your file, the first two components separate its classes" if own.is_user
+             else "on the wine data, the first two components separate the three cultivars")
+    return [Claim(f"Keep the directions of highest variance: they carry the information ({where}).",
                   f"nearest-centroid accuracy on PC1–PC2 = {accuracy:.2f} (≥ 0.90 counts as separated); PC1 is "
-                  f"dominated by {top}", accuracy >= 0.9)]
-
+                  f"dominated by {escape_markdown(top) if own.is_user else top}", accuracy >= 0.9)]
 
 # ---------- 3. The cocktail party: PCA vs ICA ----------
 

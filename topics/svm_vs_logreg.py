@@ -1,5 +1,8 @@
 """SVM against logistic regression: one data set, both boundaries, a far point, and the syllabus' claims under CV."""
+import textwrap
+
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from engine import linear_classifiers as lc
@@ -8,6 +11,7 @@ from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_polylines, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
+from ui.upload import axis_title, own_data
 
 BOX = (-3.5, 6.0)
 N = 60
@@ -15,6 +19,8 @@ C_VALUES = controls.powers_of_ten(-2, 2)
 NOISE_DIMS = [0, 2, 5, 10, 20, 50, 100, 200, 500]
 SVM_COLOR, LR_COLOR = PALETTE[4], PALETTE[2]
 SHIFT_TOL = 1e-3
+MAX_ROWS = 1000  # an uploaded file: two linear fits per move stay fast
+DISTANCES = (-1.5, 6.0)  # the extra point's slider range, past class 1's centre
 
 
 def page_data(seed):
@@ -23,37 +29,58 @@ def page_data(seed):
     return X[:-1], y[:-1]
 
 
+def centres_of(X, y, user):
+    """The two class centres the extra point moves along: the generator's, or a file's class means."""
+    return np.array([X[y == 0].mean(axis=0), X[y == 1].mean(axis=0)]) if user else lc.CENTRES
+
+
+def box_of(X, y, user):
+    """The square drawn and measured in: BOX, or for a file one that holds its points and every place the extra
+    point can go, in half units."""
+    if not user:
+        return BOX
+    centres = centres_of(X, y, True)
+    unit = (centres[1] - centres[0]) / np.linalg.norm(centres[1] - centres[0])
+    ends = np.array([centres[1] + d * unit for d in DISTANCES])
+    points = np.vstack([X, ends])
+    return float(np.floor(points.min() * 2 - 1) / 2), float(np.ceil(points.max() * 2 + 1) / 2)
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
-def fits(distance, mislabel, C, seed):
-    X, y = page_data(seed)
-    far = lc.CENTRES[1] + distance * (lc.CENTRES[1] - lc.CENTRES[0]) / np.linalg.norm(lc.CENTRES[1] - lc.CENTRES[0])
+def fits(distance, mislabel, C, seed, user=None):
+    """``user``: an uploaded file's (X, y), which replaces the generator's blobs."""
+    X, y = page_data(seed) if user is None else user
+    centres = centres_of(X, y, user is not None)
+    far = centres[1] + distance * (centres[1] - centres[0]) / np.linalg.norm(centres[1] - centres[0])
     X_all, y_all = np.vstack([X, far]), np.r_[y, 0 if mislabel else 1]
     return X, y, far, lc.fit_pair(X, y, C), lc.fit_pair(X_all, y_all, C)
 
 
-def line_points(fit, level=0.0):
+def line_points(fit, level=0.0, box=BOX):
     """Two ends of the line w·x + b = level across the box (x₂ as a function of x₁)."""
-    x1 = np.array(BOX)
+    x1 = np.array(box)
     return x1, (level - fit.b - fit.w[0] * x1) / fit.w[1]
 
 
-def boundary_figure(X, y, far, mislabel, before, after):
+def boundary_figure(X, y, far, mislabel, before, after, box=BOX, names=None, classes=None):
     fig = figure("Both boundaries, with and without the extra point", height=500, margin=dict(t=50, b=60, r=250),
                  legend=dict(orientation="v", x=1.03, xanchor="left", y=1, yanchor="top"))
-    for value, name, color in ((0, "class 0", NEGATIVE), (1, "class 1", POSITIVE)):
+    labels = [f"class {axis_title(c)}" for c in classes] if classes else ["class 0", "class 1"]
+    for value, name, color in zip((0, 1), labels, (NEGATIVE, POSITIVE)):
         members = y == value
         fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
                            marker=dict(size=8, color=color, opacity=0.8)))
-    add_polylines(fig, [line_points(before.svm), line_points(before.logreg)], "without the extra point",
-                  line=dict(color=MUTED, width=2, dash="dot"))
-    add_polylines(fig, [line_points(after.svm, -1), line_points(after.svm, 1)], "SVM margins f = ±1",
+    add_polylines(fig, [line_points(before.svm, box=box), line_points(before.logreg, box=box)],
+                  "without the extra point", line=dict(color=MUTED, width=2, dash="dot"))
+    add_polylines(fig, [line_points(after.svm, -1, box), line_points(after.svm, 1, box)], "SVM margins f = ±1",
                   line=dict(color=SVM_COLOR, width=1.5, dash="dash"))
-    add_polylines(fig, [line_points(after.svm)], "SVM boundary", line=dict(color=SVM_COLOR, width=3.5))
-    add_polylines(fig, [line_points(after.logreg)], "logistic regression (p = 0.5)", line=dict(color=LR_COLOR, width=3.5))
-    mark_point(fig, far[0], far[1], "extra point" + (" (labelled class 0)" if mislabel else " (class 1)"),
+    add_polylines(fig, [line_points(after.svm, box=box)], "SVM boundary", line=dict(color=SVM_COLOR, width=3.5))
+    add_polylines(fig, [line_points(after.logreg, box=box)], "logistic regression (p = 0.5)",
+                  line=dict(color=LR_COLOR, width=3.5))
+    mark_point(fig, far[0], far[1], "extra point (labelled " + (labels[0] if mislabel else labels[1]) + ")",
                color=NEGATIVE if mislabel else POSITIVE, outline="#111827", size=9, width=4)
-    fig.update_xaxes(range=list(BOX), title="x₁")
-    fig.update_yaxes(range=list(BOX), title="x₂")
+    fig.update_xaxes(range=list(box), title=f"x₁ = {axis_title(names[0])} (z-score)" if names else "x₁")
+    fig.update_yaxes(range=list(box), title=f"x₂ = {axis_title(names[1])} (z-score)" if names else "x₂")
     return square_axes(fig)
 
 
@@ -82,15 +109,18 @@ def loss_figure(far_margins, X, y, after):
 
 @live_part
 def far_part(distance_box, chart_box, loss_box, snippet_box, settings):
-    C, seed = settings
+    C, seed, own = settings
+    user = (own.X, own.y) if own.is_user else None
     with distance_box:
-        distance = controls.slider("Extra point: distance past class 1's centre", "svl_dist", -1.5, 6.0, 0.0, 0.5,
-                                   help="The point moves along the line through both class centres. Negative values "
-                                        "bring it towards the boundary.")
+        distance = controls.slider("Extra point: distance past class 1's centre", "svl_dist", *DISTANCES, 0.0, 0.5,
+                                   help="The point moves along the line through both class centres (for a file, the "
+                                        "class means, in standard deviations). Negative values bring it towards the "
+                                        "boundary.")
         mislabel = controls.toggle("Mislabel it (class 0)", "svl_flip", False)
-    X, y, far, before, after = fits(distance, mislabel, C, seed)
-    svm_shift = lc.boundary_shift(after.svm, before.svm, *BOX)
-    lr_shift = lc.boundary_shift(after.logreg, before.logreg, *BOX)
+    X, y, far, before, after = fits(distance, mislabel, C, seed, user)
+    box = box_of(X, y, own.is_user)
+    svm_shift = lc.boundary_shift(after.svm, before.svm, *box)
+    lr_shift = lc.boundary_shift(after.logreg, before.logreg, *box)
     label = 0 if mislabel else 1
     sign = 1 if label == 1 else -1
     far_margins = (sign * float(after.svm.decision_function(far[None])[0]),
@@ -100,11 +130,12 @@ def far_part(distance_box, chart_box, loss_box, snippet_box, settings):
                     "extra point's SVM margin": f"{far_margins[0]:.2f}"},
                    help={"SVM boundary moved": "Largest vertical distance, inside the plot, between the boundary "
                                                "with the extra point and without it."})
-        show(boundary_figure(X, y, far, mislabel, before, after), "svl_boundary")
+        show(boundary_figure(X, y, far, mislabel, before, after, box,
+                             *((own.names[:2], own.classes) if own.is_user else ())), "svl_boundary")
     with loss_box:
         show(loss_figure(far_margins, X, y, after), "svl_loss")
     with snippet_box:
-        far_snippet(distance, mislabel, C, seed, svm_shift, lr_shift)
+        far_snippet(distance, mislabel, C, seed, svm_shift, lr_shift, own, box)
     beyond = far_margins[0] >= 1
     # The syllabus' claim, checked on the extra point. (The old wording, "a correctly classified point outside the
     # margin does not move the SVM", is a theorem: it could only "fail" for a point that broke its own premise.)
@@ -116,23 +147,29 @@ def far_part(distance_box, chart_box, loss_box, snippet_box, settings):
                   bool(svm_shift < SHIFT_TOL <= lr_shift))]
 
 
-def far_snippet(distance, mislabel, C, seed, svm_shift, lr_shift):
+def far_snippet(distance, mislabel, C, seed, svm_shift, lr_shift, own=None, box=BOX):
+    if own is not None and own.is_user:  # the student's file; the extra point moves along its class means
+        data = textwrap.indent(f"{own.code}\ncentres = np.array([X[y == 0].mean(axis=0), X[y == 1].mean(axis=0)])",
+                               "    ").lstrip()
+    else:
+        data = textwrap.indent(textwrap.dedent(f"""
+            rng = np.random.default_rng({seed})
+            centres = np.array([[-1.0, -1.0], [1.0, 1.0]])
+            y = np.repeat([0, 1], [{N // 2}, {N - N // 2}])
+            X = centres[y] + 0.6 * rng.normal(size=({N}, 2))""").strip(), "    ").lstrip()
     code = f"""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import SVC
 
-    rng = np.random.default_rng({seed})
-    centres = np.array([[-1.0, -1.0], [1.0, 1.0]])
-    y = np.repeat([0, 1], [{N // 2}, {N - N // 2}])
-    X = centres[y] + 0.6 * rng.normal(size=({N}, 2))
+    {data}
     far = centres[1] + {distance} * (centres[1] - centres[0]) / np.linalg.norm(centres[1] - centres[0])
     X_all, y_all = np.vstack([X, far]), np.r_[y, {0 if mislabel else 1}]
 
-    def boundary_heights(model, data, labels):  # x2 of the boundary at x1 = {BOX[0]} and x1 = {BOX[1]}
+    def boundary_heights(model, data, labels):  # x2 of the boundary at x1 = {box[0]} and x1 = {box[1]}
         model.fit(data, labels)
         w, b = model.coef_.ravel(), model.intercept_[0]
-        return -(b + w[0] * np.array([{BOX[0]}, {BOX[1]}])) / w[1]
+        return -(b + w[0] * np.array([{box[0]}, {box[1]}])) / w[1]
 
     for name, make in [("SVM", lambda: SVC(kernel="linear", C={C})),
                        ("LR", lambda: LogisticRegression(C={C}, max_iter=10_000, tol=1e-8))]:
@@ -148,12 +185,20 @@ def play():
         distance_box = st.container()  # the extra point first: it is what this section is about
         C = controls.log_slider("C (both models)", "svl_C", C_VALUES, 1.0,
                                 help="Inverse regularization strength, the same for the SVM and logistic regression.")
-        seed = controls.slider("Seed", "svl_seed", 0, 20, 0)
+        seed_box = st.container()
+        own = own_data("svl", "features_label", max_rows=MAX_ROWS, standardise=True, slug="svm_vs_logreg")
         snippet_box = st.container()
+    if own.is_user:  # the seed only draws the built-in blobs; the download offers the default data
+        seed = 0
+    else:
+        with seed_box:
+            seed = controls.slider("Seed", "svl_seed", 0, 20, 0)
+    X0, y0 = page_data(seed)
+    own.offer(pd.DataFrame({"x1": X0[:, 0].round(4), "x2": X0[:, 1].round(4), "label": y0}))
     with charts_col:
         chart_box = st.container()
     loss_box = st.container()
-    far_part(distance_box, chart_box, loss_box, snippet_box, (C, seed))
+    far_part(distance_box, chart_box, loss_box, snippet_box, (C, seed, own))
     return []
 
 

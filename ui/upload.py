@@ -19,6 +19,14 @@ A page calls it in a couple of lines::
 ``"features_label"``
     two numeric feature columns and a label column with 2..``max_classes`` classes (SVM): ``own.X`` (n, 2),
     ``own.y`` (n,) the class index into ``own.classes`` (sorted, numerically when the labels are numbers).
+``"table"``
+    two or more numeric feature columns, all used (PCA's scree plot, t-SNE): ``own.X`` (n, d) with the
+    features' names in ``own.names``, and optionally a label column (``own.label`` its name, ``own.y`` and
+    ``own.classes`` as for ``features_label``; ``own.y`` is None when the student chooses none), used to
+    colour or score, never as a feature.
+
+``min_per_class`` (default 2) is the fewest rows a class may have: a page that cross-validates with k
+stratified folds passes k.
 
 Feature columns are standardised (mean 0, standard deviation 1) when the page passes ``standardise=True``:
 pages that measure distances (K-means, EM, SVM) would otherwise let a column in larger units decide alone.
@@ -51,10 +59,11 @@ import pandas as pd
 MAX_BYTES = 2 * 1024 * 1024   # also server.maxUploadSize in .streamlit/config.toml
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
+MAX_COLUMNS_CAP = 100         # the most columns any page may ask own_data to take (t-SNE takes the 64-pixel digits)
 MAX_ABS = 1e6                 # larger values are refused: squared distances and sums of them must stay exact enough
 MIN_ROWS = 10
 MAX_NAME = 100                # characters in a column name
-KINDS = ("labels_scores", "features", "features_label")
+KINDS = ("labels_scores", "features", "features_label", "table")
 DELIMITERS = (",", ";", "\t", "|")
 SHOWN = 5                     # how many offending rows or cells a message names
 LABEL_NAMES = ("label", "labels", "class", "classes", "target", "y", "outcome", "truth", "category")
@@ -331,6 +340,14 @@ def default_columns(frame: pd.DataFrame, kind: str) -> list[str]:
     if kind == "features":
         pool = numeric + [n for n in names if n not in numeric]
         return pool[:2]
+    if kind == "table":  # every numeric-looking column that varies, but the label: one named so, else the only text column
+        text = [n for n in names if n not in numeric and not n.startswith("column ")]
+        if label is None and len(text) == 1:
+            label = text[0]
+        features = [n for n in numeric if n != label and not n.startswith("column ") and frame[n].nunique() > 1]
+        if len(features) < 2:
+            features = [n for n in names if n != label][: max(2, len(features))]
+        return [*features, label]
     if label is None:  # the column with the fewest distinct values among the last ones
         label = min(reversed(names), key=lambda n: frame[n].nunique())
     others = [n for n in numeric if n != label] + [n for n in names if n != label and n not in numeric]
@@ -352,28 +369,49 @@ class Chosen:
     standardised: bool
     positive: str | None = None   # labels_scores: the class called positive
     numeric_labels: bool = False  # the label column holds numbers
+    label: str | None = None      # table: the label column's name, if one was chosen
 
 
-def choose(frame: pd.DataFrame, kind: str, columns: list[str], *, positive: str | None = None,
-           max_classes: int = 2, standardise: bool = False, min_rows: int = MIN_ROWS) -> Chosen:
+def _class_sizes(labels: Labels, name: str, min_per_class: int) -> None:
+    """``ValueError`` when a class has fewer than ``min_per_class`` rows."""
+    counts = np.bincount(labels.codes, minlength=len(labels.classes))
+    if counts.min() < min_per_class:
+        lonely = labels.classes[int(counts.argmin())]
+        if counts.min() == 1 and min_per_class == 2:
+            raise ValueError(f"Class “{_clip(lonely, 15)}” of “{_clip(name)}” has a single row; each class "
+                             "needs at least two.")
+        raise ValueError(f"Class “{_clip(lonely, 15)}” of “{_clip(name)}” has {int(counts.min())} row"
+                         f"{'s' if counts.min() != 1 else ''}; this page needs at least {min_per_class} rows of "
+                         "each class. Add rows of that class or merge it with another.")
+
+
+def choose(frame: pd.DataFrame, kind: str, columns: list, *, positive: str | None = None,
+           max_classes: int = 2, standardise: bool = False, min_rows: int = MIN_ROWS,
+           min_per_class: int = 2) -> Chosen:
     """The arrays a page needs from a validated frame and the chosen column names, or ``ValueError``.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         From ``read_csv``.
-    kind : {"labels_scores", "features", "features_label"}
+    kind : {"labels_scores", "features", "features_label", "table"}
     columns : list of str
-        ``[label, score]``, ``[x, y]`` or ``[x, y, label]`` by kind.
+        ``[label, score]``, ``[x, y]`` or ``[x, y, label]`` by kind; for ``table`` the feature columns
+        followed by the label column's name or None.
     positive : str, optional
         For ``labels_scores``: the class called positive (default: ``default_positive``).
     max_classes : int
         For ``features_label``: the most classes the page handles.
     standardise : bool
         Feature columns as z-scores (mean 0, standard deviation 1).
+    min_per_class : int
+        For ``features_label`` and ``table``: the fewest rows each class must have (at least 2).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    min_per_class = max(2, int(min_per_class))
+    if kind == "table":
+        return _choose_table(frame, list(columns), max_classes, standardise, min_rows, min_per_class)
     wanted = 3 if kind == "features_label" else 2
     if len(columns) != wanted or len(set(columns)) != wanted:
         raise ValueError("Choose " + ("three different columns: two features and the label." if wanted == 3 else
@@ -396,12 +434,32 @@ def choose(frame: pd.DataFrame, kind: str, columns: list[str], *, positive: str 
     if kind == "features":
         return Chosen(X, None, None, tuple(columns), (), standardise)
     labels = label_column(frame, columns[2], 2, max_classes)
-    counts = np.bincount(labels.codes)
-    if counts.min() < 2:
-        lonely = labels.classes[int(counts.argmin())]
-        raise ValueError(f"Class “{_clip(lonely, 15)}” of “{_clip(columns[2])}” has a single row; each class "
-                         "needs at least two.")
+    _class_sizes(labels, columns[2], min_per_class)
     return Chosen(X, labels.codes, None, tuple(columns), labels.classes, standardise, None, labels.numeric)
+
+
+def _choose_table(frame: pd.DataFrame, columns: list, max_classes: int, standardise: bool, min_rows: int,
+                  min_per_class: int) -> Chosen:
+    """``choose`` for kind ``table``: ``columns`` is the features, then the label's name or None."""
+    features, label = [c for c in columns[:-1]], (columns[-1] if columns else None)
+    if len(features) < 2:
+        raise ValueError("Choose at least two feature columns (numbers): this page needs a table of features.")
+    if len(set(features)) != len(features) or label in features:
+        raise ValueError("Choose each column once: one column cannot be both a feature and the label.")
+    if len(frame) < min_rows:
+        raise ValueError(f"The file has {len(frame)} data rows; this page needs at least {min_rows}.")
+    X = np.column_stack([numeric_column(frame, name) for name in features])
+    for j, name in enumerate(features):
+        if np.ptp(X[:, j]) == 0:
+            raise ValueError(f"Column “{_clip(name)}” has the same value in every row, so it carries nothing. "
+                             "Leave it out of the features.")
+    if standardise:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    if label is None:
+        return Chosen(X, None, None, tuple(features), (), standardise)
+    labels = label_column(frame, label, 2, max_classes)
+    _class_sizes(labels, label, min_per_class)
+    return Chosen(X, labels.codes, None, tuple(features), labels.classes, standardise, None, labels.numeric, label)
 
 
 def loading_code(kind: str, chosen: Chosen, file_name: str, delimiter: str = ",") -> str:
@@ -421,12 +479,33 @@ def loading_code(kind: str, chosen: Chosen, file_name: str, delimiter: str = ","
         positive = float(chosen.positive) if chosen.numeric_labels else chosen.positive
         return "\n".join(lines + [f"labels = ({label_values(names[0])} == {positive!r}).astype(int).to_numpy()",
                                   f"scores = data[{names[1]!r}].to_numpy(dtype=float)"])
-    lines += [f"X = data[[{names[0]!r}, {names[1]!r}]].to_numpy(dtype=float)"]
+    features = list(names) if kind == "table" else list(names[:2])
+    lines += [f"X = data[{features!r}].to_numpy(dtype=float)"]
     if chosen.standardised:
         lines += ["X = (X - X.mean(axis=0)) / X.std(axis=0)  # z-scores, as on the page"]
     if kind == "features_label":
         lines += [f"y = pd.factorize({label_values(names[2])}, sort=True)[0]"]
+    if kind == "table" and chosen.label is not None:
+        lines += [f"y = pd.factorize({label_values(chosen.label)}, sort=True)[0]"]
     return "\n".join(lines)
+
+
+HOLDOUT = 0.3  # the share of a file's rows a page holds out as new data
+MIN_PER_CLASS = 5  # a page that holds rows out passes this to own_data: every class then has rows on both sides
+
+
+def holdout(X: np.ndarray, y: np.ndarray, share: float = HOLDOUT) -> tuple[np.ndarray, ...]:
+    """A file's rows split once into rows to fit and rows held out as new data, stratified by class and
+    seeded (``random_state=0``), for pages whose built-in generator draws fresh test points: returns
+    ``(X_fit, X_new, y_fit, y_new)``. ``holdout_code`` is the same split for a snippet."""
+    from sklearn.model_selection import train_test_split
+    return tuple(train_test_split(X, y, test_size=share, stratify=y, random_state=0))
+
+
+def holdout_code(share: float = HOLDOUT) -> str:
+    """Python that splits ``X, y`` as ``holdout`` does, into ``X_fit, X_new, y_fit, y_new``."""
+    return ("from sklearn.model_selection import train_test_split\n"
+            f"X_fit, X_new, y_fit, y_new = train_test_split(X, y, test_size={share!r}, stratify=y, random_state=0)")
 
 
 def digest(data: bytes) -> str:
@@ -472,6 +551,7 @@ class OwnData:
     code: str = ""
     download_box: Any = field(default=None, repr=False, compare=False)
     slug: str = ""
+    label: str | None = None  # table: the label column's name, if one was chosen
 
     def offer(self, builtin: pd.DataFrame, file_name: str | None = None) -> None:
         """The built-in data as a CSV download, in the uploader's panel: also the template of the columns."""
@@ -486,10 +566,11 @@ class OwnData:
 
 NEEDS = {"labels_scores": "a label column (two classes) and a score column",
          "features": "two or more numeric columns (you choose two)",
-         "features_label": "two numeric features and a label column (two classes)"}
+         "features_label": "two numeric features and a label column (two classes)",
+         "table": "two or more numeric feature columns, and optionally a label column"}
 
 
-def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
+def _parsed(prefix: str, upload, max_columns: int = MAX_COLUMNS) -> tuple[str, pd.DataFrame | ValueError]:
     """The upload parsed once per file and kept in this session only (``st.session_state``)."""
     import streamlit as st
     data = upload.getvalue()
@@ -497,7 +578,7 @@ def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
     memo = st.session_state.get(f"{prefix}_upload_memo")
     if memo is None or memo[0] != key:
         try:
-            result: pd.DataFrame | ValueError = read_csv(data)
+            result: pd.DataFrame | ValueError = read_csv(data, max_columns=max_columns)
         except ValueError as error:
             result = error
         memo = (key, result)
@@ -506,14 +587,15 @@ def _parsed(prefix: str, upload) -> tuple[str, pd.DataFrame | ValueError]:
 
 
 def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: int = 2, standardise: bool = False,
-             slug: str | None = None, min_rows: int = MIN_ROWS) -> OwnData:
+             slug: str | None = None, min_rows: int = MIN_ROWS, min_per_class: int = 2,
+             max_columns: int = MAX_COLUMNS) -> OwnData:
     """Draw the “Use your own data” panel (uploader, column choice, messages) and return what to plot.
 
     Parameters
     ----------
     prefix : str
         The page's key prefix (``roc``, ``km``…): the widgets are ``<prefix>_upload`` and friends.
-    kind : {"labels_scores", "features", "features_label"}
+    kind : {"labels_scores", "features", "features_label", "table"}
         What the page needs (module docstring).
     max_rows : int
         This page's row limit (at most ``MAX_ROWS``), said next to the control.
@@ -521,6 +603,11 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
         ``features_label``: the most classes the page handles.
     standardise : bool
         Feature columns as z-scores.
+    min_per_class : int
+        ``features_label`` and ``table``: the fewest rows of each class (e.g. k for k stratified folds).
+    max_columns : int
+        The most columns a file may have (at most ``MAX_COLUMNS_CAP``): a ``table`` page whose built-in data
+        has more than ``MAX_COLUMNS`` passes its own, so its template can be uploaded back.
 
     Returns
     -------
@@ -531,19 +618,26 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     max_rows = min(int(max_rows), MAX_ROWS)
+    max_columns = min(int(max_columns), MAX_COLUMNS_CAP)
     upload_key = f"{prefix}_upload"
     has_file = st.session_state.get(upload_key) is not None
     panel = st.expander("Use your own data (CSV)", icon=":material/upload_file:", expanded=has_file)
     with panel:  # offer() appends the download to the panel later: no extra containers (each costs a re-render)
-        st.markdown(f"A CSV with a header row and {NEEDS[kind]}; at most **2 MB**, **{max_rows:,} rows**, "
-                    f"{MAX_COLUMNS} columns.  \n:small[:gray[Kept in this browser session only, never saved. A "
+        needs = NEEDS[kind]
+        if kind in ("features_label", "table") and max_classes != 2:
+            needs = needs.replace("(two classes)", f"(2 to {max_classes} classes)")
+            needs += f" (2 to {max_classes} classes)" if kind == "table" else ""
+        if min_per_class > 2:
+            needs += f", at least {min_per_class} rows of each class"
+        st.markdown(f"A CSV with a header row and {needs}; at most **2 MB**, **{max_rows:,} rows**, "
+                    f"{max_columns} columns.  \n:small[:gray[Kept in this browser session only, never saved. A "
                     "shared link shows the built-in data: a link cannot carry a file.]]")
         upload = st.file_uploader("CSV file", type=["csv"], key=upload_key, max_upload_size=MAX_BYTES // 2**20,
                                   label_visibility="collapsed")
         base = OwnData(False, download_box=panel, slug=slug or prefix)
         if upload is None:
             return base
-        key, parsed = _parsed(prefix, upload)
+        key, parsed = _parsed(prefix, upload, max_columns)
     with panel:
         try:
             if isinstance(parsed, ValueError):
@@ -555,7 +649,7 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
                 raise ValueError(f"The file has {len(parsed)} data rows; this page needs at least {min_rows}.")
             columns, positive = _column_choice(prefix, key, parsed, kind)
             chosen = choose(parsed, kind, columns, positive=positive, max_classes=max_classes,
-                            standardise=standardise, min_rows=min_rows)
+                            standardise=standardise, min_rows=min_rows, min_per_class=min_per_class)
         except ValueError as error:
             st.error(escape_markdown(str(error)) + "  \n*The page shows its built-in data until the file is fixed.*",
                      icon=":material/error:")
@@ -564,11 +658,11 @@ def own_data(prefix: str, kind: str, *, max_rows: int = MAX_ROWS, max_classes: i
         note = " Features as z-scores (mean 0, SD 1)." if standardise else ""
         st.caption(f":material/check_circle: Using your file ({n:,} rows).{note} Controls that only shape the "
                    "built-in data are hidden.")
-        choice_key = hashlib.sha256(repr((key, chosen.names, chosen.positive)).encode()).hexdigest()[:12]
+        choice_key = hashlib.sha256(repr((key, chosen.names, chosen.positive, chosen.label)).encode()).hexdigest()[:12]
         return OwnData(True, chosen.X, chosen.y, chosen.scores, chosen.names, chosen.classes, chosen.positive,
                        chosen.standardised, upload.name, choice_key,
                        loading_code(kind, chosen, upload.name, parsed.attrs.get("delimiter", ",")),
-                       panel, slug or prefix)
+                       panel, slug or prefix, chosen.label)
 
 
 ROLES = {"labels_scores": ("Label column", "Score column"), "features": ("x axis", "y axis"),
@@ -580,6 +674,12 @@ def _column_choice(prefix: str, key: str, frame: pd.DataFrame, kind: str) -> tup
     import streamlit as st
     names = list(frame.columns)
     defaults = default_columns(frame, kind)
+    if kind == "table":
+        features = st.multiselect("Feature columns", names, default=defaults[:-1], key=f"{prefix}_cols_{key}")
+        label = st.selectbox("Label column (optional, never a feature)", [None, *names],
+                             index=0 if defaults[-1] is None else names.index(defaults[-1]) + 1,
+                             format_func=lambda name: "(none)" if name is None else name, key=f"{prefix}_lab_{key}")
+        return [*features, label], None
     columns = [st.selectbox(role, names, index=names.index(default), key=f"{prefix}_col{j}_{key}")
                for j, (role, default) in enumerate(zip(ROLES[kind], defaults))]
     positive = None

@@ -5,6 +5,9 @@ gets a clear ``st.error`` and never an exception, and the page goes back to its 
 replaces the data in every chart, and the claims that need the built-in generator are left out.
 """
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -12,12 +15,22 @@ from tests.pages.conftest import chart_figures, exceptions, open_page
 from tests.test_upload import BY_KIND, EVERY_KIND, HOSTILE, VALID
 
 PAGES = {"roc_auc": ("roc", "labels_scores"), "kmeans": ("km", "features"), "gmm_em": ("em", "features"),
-         "svm": ("svm", "features_label"), "imbalanced": ("im", "features_label")}
-ROW_LIMIT = {"roc_auc": 5000, "kmeans": 1000, "gmm_em": 1000, "svm": 1000, "imbalanced": 2000}
+         "svm": ("svm", "features_label"), "imbalanced": ("im", "features_label"),
+         "svm_vs_logreg": ("svl", "features_label"), "decision_trees": ("dt", "features_label"),
+         "random_forest": ("rf", "features_label"), "naive_bayes": ("nb", "features_label"),
+         "pca_ica": ("pca", "table"), "tsne": ("tsne", "table")}
+ROW_LIMIT = {"roc_auc": 5000, "kmeans": 1000, "gmm_em": 1000, "svm": 1000, "imbalanced": 2000, "svm_vs_logreg": 1000,
+             "decision_trees": 1000, "random_forest": 1000, "naive_bayes": 2000, "pca_ica": 5000, "tsne": 5000}
+# Where a page takes more than its kind's default (None: the page takes the file): t-SNE and PCA colour up to
+# 10 and 8 classes, t-SNE takes up to 65 columns (the 64-pixel digits) and needs 20 rows.
+PAGE_PHRASES = {"tsne": {"three_classes.csv": None, "too_many_columns_51.csv": None, "too_few_rows.csv": "at least 20"},
+                "pca_ica": {"three_classes.csv": None}}
 USING = "Using your file"
 # Claims about the built-in generator, which must not be shown for a file.
 GENERATOR_CLAIMS = {"roc_auc": ["rare disease", "does not depend on prevalence"], "gmm_em": ["recovers the true groups better"],
-                    "kmeans": [], "svm": [], "imbalanced": []}
+                    "kmeans": [], "svm": [], "imbalanced": [], "svm_vs_logreg": [], "decision_trees": [],
+                    "random_forest": ["across 6 fresh training sets"], "naive_bayes": ["ranks new points as well as the true"],
+                    "pca_ica": ["first two components separate the three cultivars"], "tsne": ["the digits'"]}
 
 
 def generated(tmp_path_factory):
@@ -61,6 +74,8 @@ def test_every_hostile_file_gets_a_clear_message_and_the_built_in_data_stays(slu
     assert state(at)[0] != builtin, "a valid file replaces the data in the charts"
     files = [(path.name, path.read_bytes(), EVERY_KIND.get(path.name, BY_KIND.get(path.name, {}).get(kind)))
              for path in sorted(HOSTILE.glob("*.csv"))] + generated(tmp_path_factory)
+    overrides = PAGE_PHRASES.get(slug, {})
+    files = [(name, data, overrides.get(name, phrase)) for name, data, phrase in files]
     files.append(("one_row_too_many.csv", file_rows(ROW_LIMIT[slug] + 1), "at most" if ROW_LIMIT[slug] < 5000
                   else "more than 5,000"))
     for name, data, phrase in files:
@@ -122,3 +137,30 @@ def test_degenerate_but_valid_files_do_not_break_the_clustering_pages():
         assert not exceptions(at)
         at.slider(key=f"{prefix}_k").set_value(8).run()
         assert not exceptions(at), exceptions(at)
+
+
+NEW_PAGES = ["svm_vs_logreg", "decision_trees", "random_forest", "naive_bayes", "pca_ica", "tsne"]
+
+
+@pytest.mark.parametrize("slug", NEW_PAGES)
+def test_a_valid_file_changes_the_numbers_and_its_snippet_prints_them(slug, tmp_path):
+    """The metrics move off the built-in data's, and the snippet, run on the same file, prints what the page shows."""
+    from tests.pages.test_snippets import page_snippets, parse_output, same_number
+    prefix, _ = PAGES[slug]
+    at = open_page(f"topics/{slug}.py")
+    builtin = [m.value for m in at.metric]
+    data = (VALID / "two_clusters_labelled.csv").read_bytes()
+    upload(at, prefix, "good.csv", data)
+    assert not exceptions(at) and not at.error
+    assert [m.value for m in at.metric] != builtin, "the numbers come from the file"
+    (tmp_path / "good.csv").write_bytes(data)
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    reading = [(script, expected) for script, expected in page_snippets(at) if "good.csv" in script]
+    assert reading, "a snippet loads the uploaded file"
+    for script, expected in reading:
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, env=env,
+                             cwd=tmp_path)
+        assert run.returncode == 0, run.stderr[-2000:]
+        shown, printed = parse_output(expected), parse_output(run.stdout)
+        assert shown and all(name in printed and same_number(value, printed[name]) for name, value in shown.items()), \
+            (shown, printed)
