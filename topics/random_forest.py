@@ -78,10 +78,10 @@ def boundaries_figure(X, y, xs, ys, tree_surface, forest_surface, k, names=None,
     fig = figure("", height=470, margin=dict(t=40, b=110), legend=dict(y=-0.2, yanchor="top"),
                  xaxis=dict(domain=[0, 0.47], range=[xs[0], xs[-1]], title=x1), yaxis=dict(range=[ys[0], ys[-1]], title=x2),
                  xaxis2=dict(domain=[0.53, 1], range=[xs[0], xs[-1]], title=x1), yaxis2=dict(anchor="x2", range=[ys[0], ys[-1]]),
-                 annotations=[dict(text="one decision tree", x=0.235, xref="paper", y=1.02, yref="paper", yanchor="bottom",
+                 annotations=[dict(text="one decision tree", x=0.5, xref="x domain", y=1.02, yref="paper", yanchor="bottom",
                                    showarrow=False, font=dict(size=16)),
-                              dict(text=f"forest of {k} tree{'s' if k > 1 else ''}: average P(class 1)", x=0.765,
-                                   xref="paper", y=1.02, yref="paper", yanchor="bottom", showarrow=False, font=dict(size=16))])
+                              dict(text=f"forest of {k} tree{'s' if k > 1 else ''}: average P(class 1)", x=0.5,
+                                   xref="x2 domain", y=1.02, yref="paper", yanchor="bottom", showarrow=False, font=dict(size=16))])
     square_axes(fig, "x", "y")
     square_axes(fig, "x2", "y2")
     for axis, surface in (("x", tree_surface), ("x2", forest_surface)):
