@@ -11,6 +11,7 @@ from ui.snippet import reproduce
 from ui.theme import NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
 
 SIZES = [10, 15, 20, 30, 50, 80, 120, 200, 300, 500, 1000]
+NOISE_FEATURES = [0, 10, 20, 40]  # pure-noise features added to the two informative ones
 REPEATS = 20
 N_TEST = 4000
 N_SHOWN = 400          # real points and generated points in the sampling chart
@@ -24,19 +25,21 @@ NB_COLOR, LR_COLOR, BAYES_COLOR = PALETTE[1], PALETTE[2], "#111827"
 
 
 @st.cache_data(max_entries=32, show_spinner="Fitting both models on 440 training sets…")
-def curves(dataset, seed):
-    return gen.learning_curves(dataset, SIZES, n_repeats=REPEATS, n_test=N_TEST, random_state=seed)
+def curves(dataset, noise, seed):
+    return gen.learning_curves(dataset, SIZES, d_noise=noise, n_repeats=REPEATS, n_test=N_TEST, random_state=seed)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fits_at(dataset, n, seed, draw):
-    """The first training set of size n on the curve, both models fitted to it, and naive Bayes' samples."""
+def fits_at(dataset, noise, n, seed, draw):
+    """The first training set of size n on the curve, both models fitted to it, and naive Bayes' samples.
+
+    With noise features the charts show the plane of x₁ and x₂ with every noise feature at 0, its mean."""
     true = gen.truth(dataset)
-    X, y = gen.training_set(true, n, 0, 0, seed)
+    X, y = gen.training_set(true, n, noise, 0, seed)
     model = nb.fit_gaussian_nb(X, y)
     w, b = gen.fit_logistic_batch(X[None], y[None])
     xs = np.linspace(*BOX, GRID)
-    grid = np.c_[np.tile(xs, GRID), np.repeat(xs, GRID)]
+    grid = np.c_[np.tile(xs, GRID), np.repeat(xs, GRID), np.zeros((GRID * GRID, noise))]
     surface = gen.log_odds(model, grid).reshape(GRID, GRID)
     X_gen, y_gen = gen.sample_from_gaussian_nb(model, N_SHOWN, random_state=[draw, n, seed])
     return X, y, model, (w[0], float(b[0])), xs, surface, X_gen, y_gen
@@ -148,14 +151,14 @@ def within_class_correlation(X, y):
 
 @live_part
 def size_part(n_box, curve_box, boundary_box, samples_box, snippet_box, settings):
-    dataset, seed, draw = settings
+    dataset, noise, seed, draw = settings
     with n_box:
         n = controls.log_slider("Training points n", "gd_n", SIZES, 30,
                                 help="Marks this size on both learning curves and fits both models to one training "
                                      "set of this size for the charts below.")
-    c = curves(dataset, seed)
+    c = curves(dataset, noise, seed)
     true = gen.truth(dataset)
-    X, y, model, lr, xs, surface, X_gen, y_gen = fits_at(dataset, n, seed, draw)
+    X, y, model, lr, xs, surface, X_gen, y_gen = fits_at(dataset, noise, n, seed, draw)
     X_real, y_real = real_points(dataset, seed)
     i = SIZES.index(n)
     with curve_box:
@@ -172,12 +175,13 @@ def size_part(n_box, curve_box, boundary_box, samples_box, snippet_box, settings
     with samples_box:
         show(samples_figure(true, X_real, y_real, model, X_gen, y_gen), "gd_samples")
     with snippet_box:
-        snippet(dataset, seed, n, c)
+        snippet(dataset, noise, seed, n, c)
     nb_plateau, lr_plateau = c.plateau("nb", PLATEAU_TOL), c.plateau("lr", PLATEAU_TOL)
     real_r, gen_r = within_class_correlation(X_real, y_real), within_class_correlation(X_gen, y_gen)
     gap = max(abs(a - b) for a, b in zip(real_r, gen_r))
-    z = float(gen.log_odds(model, [PROBE])[0])
-    posterior = float(model.predict_proba([PROBE])[0, 1])
+    probe = np.r_[PROBE, np.zeros(noise)]  # the noise features at their mean, 0
+    z = float(gen.log_odds(model, [probe])[0])
+    posterior = float(model.predict_proba([probe])[0, 1])
     return [
         Claim("Naive Bayes reaches its asymptote with fewer examples than logistic regression (each curve's asymptote "
               "taken as its error at the largest n; reached = within one point of error of it from then on).",
@@ -192,7 +196,7 @@ def size_part(n_box, curve_box, boundary_box, samples_box, snippet_box, settings
               "Bayes have the real data's within-class correlation (within 0.2).",
               f"correlation of x₁ and x₂ in class 0 / class 1: real {real_r[0]:+.2f} / {real_r[1]:+.2f}, sampled "
               f"{gen_r[0]:+.2f} / {gen_r[1]:+.2f}", bool(gap <= CORRELATION_TOL)),
-        Identity("Naive Bayes' posterior at x = (1, 0) is the logistic function of its log-odds z = ln P(x, y=1) − "
+        Identity("Naive Bayes' posterior at x₁ = 1, x₂ = 0 (any noise features at 0) is the logistic function of its log-odds z = ln P(x, y=1) − "
                  "ln P(x, y=0): the form logistic regression fits directly.",
                  f"P(y=1 | x) = {posterior:.4f}", f"σ({z:.3f}) = {float(gen.posterior_from_log_odds(z)):.4f}",
                  "Bayes' rule with two classes: P(1 | x) = P(x, 1) / (P(x, 0) + P(x, 1)) = 1 / (1 + e^(−z))."),
@@ -207,6 +211,10 @@ def play():
                                   help="Two Gaussian classes either way. Independent: naive Bayes' assumption holds. "
                                        "Correlated (ρ = 0.8): it does not, while logistic regression's (log-odds "
                                        "linear in x) still holds.")
+        noise = controls.choice("Pure-noise features added", "gd_noise", NOISE_FEATURES, horizontal=True,
+                                help="Features drawn N(0, 1) for both classes: no information about the class, "
+                                     "but both models must estimate their parameters. Charts show x₁ and x₂ with "
+                                     "the noise features at 0.")
         seed = controls.slider("Seed of the training sets", "gd_seed", 0, 20, 0)
         draw = controls.slider("Draw new samples", "gd_draw", 0, 20, 0,
                                help="A new sample from the fitted naive Bayes, the model itself unchanged.")
@@ -214,10 +222,10 @@ def play():
     with chart_col:
         curve_box = st.container()
     boundary_box, samples_box = st.columns([1, 1.55], gap="medium")
-    size_part(n_box, curve_box, boundary_box, samples_box, snippet_box, (dataset, seed, draw))
+    size_part(n_box, curve_box, boundary_box, samples_box, snippet_box, (dataset, noise, seed, draw))
 
 
-def snippet(dataset, seed, n, c):
+def snippet(dataset, noise, seed, n, c):
     rho = gen.CORRELATION[dataset]
     sizes = sorted({n, SIZES[-1]})
     code = f"""
@@ -226,13 +234,14 @@ def snippet(dataset, seed, n, c):
     from sklearn.linear_model import LogisticRegression
     from sklearn.naive_bayes import GaussianNB
 
-    rho, seed = {rho}, {seed}
+    rho, noise, seed = {rho}, {noise}, {seed}  # noise: features that carry no information
     shift = np.array({list(gen.SHIFT)})
     means, cov = np.array([-shift / 2, shift / 2]), np.array([[1, rho], [rho, 1]])
 
     def draw(n, rng):  # half of each class
         y = np.repeat([0, 1], [n // 2, n - n // 2])
-        return rng.standard_normal((n, 2)) @ np.linalg.cholesky(cov).T + means[y], y
+        X = rng.standard_normal((n, 2)) @ np.linalg.cholesky(cov).T + means[y]
+        return np.hstack([X, rng.standard_normal((n, noise))]), y
 
     X_test, y_test = draw({N_TEST}, np.random.default_rng([seed, 0, 0]))
     for n in {sizes}:
@@ -245,7 +254,7 @@ def snippet(dataset, seed, n, c):
         for name, values in errors.items():
             print(f"{{name}} error at n={{n}}: {{np.mean(values):.3f}}")
     w = np.linalg.solve(cov, shift)  # the true posterior's rule: class 1 where w·x > 0
-    print(f"best possible on the test points: {{np.mean((X_test @ w > 0) != y_test):.3f}}")
+    print(f"best possible on the test points: {{np.mean((X_test[:, :2] @ w > 0) != y_test):.3f}}")
     print(f"Bayes error: {{norm.cdf(-np.sqrt(shift @ w) / 2):.3f}}")
     """
     prints = {}
