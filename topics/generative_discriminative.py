@@ -6,7 +6,7 @@ from engine import generative as gen
 from engine import naive_bayes as nb
 from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
-from ui.shapes import add_contours, add_dots, add_polylines, legend_entry, mark_point, svg_path
+from ui.shapes import add_contours, add_dots, add_polylines, mark_point
 from ui.snippet import reproduce
 from ui.theme import NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
 
@@ -134,15 +134,8 @@ def samples_figure(true, X_real, y_real, model, X_gen, y_gen):
         fig.add_shape(type="path", path=path or "M0,0", xref="x2", yref="y2", layer="between", opacity=0.5,
                       line=dict(color=color, width=5))
     fitted = [ellipse(model.means[k, :2], np.diag(model.variances[k, :2])) for k in range(2)]
-    add_polylines_on(fig, fitted, "naive Bayes' 2σ", dict(color="#111827", width=3), "x2", "y2")
+    add_polylines(fig, fitted, "naive Bayes' 2σ", dict(color="#111827", width=3), xref="x2", yref="y2")
     return square_axes(square_axes(fig), "x2", "y2")
-
-
-def add_polylines_on(fig, lines, name, line, xref, yref):
-    """``ui.shapes.add_polylines`` on other axes than the first (it draws on x and y only)."""
-    path = " ".join(svg_path(x, y) for x, y in lines)
-    fig.add_shape(type="path", path=path, xref=xref, yref=yref, name=name, line=line,
-                  **legend_entry(fig, name, mode="lines", line=line))
 
 
 def within_class_correlation(X, y):

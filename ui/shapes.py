@@ -70,15 +70,17 @@ def mark_point(fig: Figure, x: float, y: float, name: str, xref: str = "x", yref
     return fig.add_shape(line=dict(color=color, width=width), **where)
 
 
-def add_polylines(fig: Figure, lines, name: str, line: dict, closed: bool = False, showlegend: bool = True) -> Figure:
+def add_polylines(fig: Figure, lines, name: str, line: dict, closed: bool = False, showlegend: bool = True,
+                  xref: str = "x", yref: str = "y") -> Figure:
     """Polylines, each an (x, y) pair of arrays (segments, ellipses), as one path shape with a legend entry.
 
-    With ``showlegend=False`` the shape joins the legend entry of the same ``name`` drawn elsewhere."""
+    With ``showlegend=False`` the shape joins the legend entry of the same ``name`` drawn elsewhere; ``xref`` and
+    ``yref`` put it on another panel's axes ("x2", "y2")."""
     paths = (svg_path(x, y) for x, y in lines)
     path = " ".join(p + " Z" if closed else p for p in paths if p)
     legend = (legend_entry(fig, name, mode="lines", line=line) if showlegend
               else dict(legendgroup=name, showlegend=False))
-    return fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref="x", yref="y", name=name,
+    return fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref=xref, yref=yref, name=name,
                          line=line, **legend)
 
 
