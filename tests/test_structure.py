@@ -3,7 +3,7 @@ import ast
 
 import pytest
 
-from ui.catalog import ROOT, SECTIONS, TOPICS, search
+from ui.catalog import MENUS, ROOT, SECTIONS, TOPICS, by_menu, search
 from ui.notes import load_notes, parse_notes
 
 FORBIDDEN_IN_ENGINE = {"streamlit", "plotly"}
@@ -33,6 +33,12 @@ def test_every_topic_has_a_page_and_complete_notes(topic):
     assert notes.formulas and len(notes.questions) >= 2
     assert all(q.question.endswith("?") for q in notes.questions)
     assert topic.section in SECTIONS
+
+
+def test_every_section_sits_in_exactly_one_menu_and_the_menus_keep_teaching_order():
+    grouped = [section for sections in MENUS.values() for section in sections]
+    assert sorted(grouped) == sorted(SECTIONS) and len(grouped) == len(set(grouped))
+    assert [t.slug for topics in by_menu().values() for t in topics] == [t.slug for t in TOPICS]
 
 
 def test_slugs_are_unique():

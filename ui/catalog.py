@@ -43,6 +43,17 @@ SECTIONS = (
     "Frameworks",
 )
 
+# The top bar's menus: each groups neighbouring sections, so the bar fits a 1366-pixel screen without an
+# overflow menu. (A top bar, not the sidebar: Streamlit re-renders the navigation on every slider move, and
+# 42 sidebar links cost 20–45 ms of each move in A/B runs.)
+MENUS = {
+    "Statistics & evaluation": ("Statistics & testing", "Evaluating classifiers"),
+    "Models": ("Model complexity", "Linear models & SVM", "Trees & ensembles", "Probabilistic models"),
+    "Unsupervised": ("Unsupervised", "Recommenders & data structures"),
+    "Neural networks": ("Neural network basics", "Convolutional networks"),
+    "Sequences & frameworks": ("Sequence models & NLP", "Frameworks"),
+}
+
 TOPICS: tuple[Topic, ...] = (
     Topic("confidence_intervals", "Confidence intervals", "Statistics & testing", ":material/straighten:",
           "Draw 100 samples and count how many intervals catch the true mean; level, n, skew and method."),
@@ -138,6 +149,12 @@ def by_section() -> dict[str, list[Topic]]:
     """Topics grouped by section, sections in teaching order, empty sections left out."""
     grouped = {section: [t for t in TOPICS if t.section == section] for section in SECTIONS}
     return {section: topics for section, topics in grouped.items() if topics}
+
+
+def by_menu() -> dict[str, list[Topic]]:
+    """Topics grouped by the top bar's menus, in teaching order."""
+    sections = by_section()
+    return {menu: [t for section in grouped for t in sections.get(section, [])] for menu, grouped in MENUS.items()}
 
 
 def search(query: str) -> list[Topic]:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.harness import DRAWN_CHART, PLOT, Server, page_url, wait_for_app, wait_for_charts
-from ui.catalog import TOPICS
+from ui.catalog import MENUS, TOPICS
 
 SLUGS = [t.slug for t in TOPICS]
 # A hash of every chart's data, shapes, annotations and images: changes when any chart is redrawn with new
@@ -65,12 +65,21 @@ def test_home_lists_every_topic(page, server):
 
 
 def test_a_deep_link_on_a_fresh_server_goes_through_app_py(page):
-    """The first request of a new server is a shared link: it must get app.py's sectioned navigation."""
+    """The first request of a new server is a shared link: it must get app.py's navigation bar."""
     with Server() as fresh:
         page.goto(page_url(fresh.url, "svm"))
         wait_for_charts(page, 1)
-        assert page.locator("[data-testid='stNavSectionHeader']").count() >= 1
+        assert page.locator("[data-testid='stTopNavSection']").count() == len(MENUS)
         assert "Support vector machines" in page.locator("h1").first.inner_text()
+
+
+def test_the_navigation_bar_opens_a_topic_from_its_menu(page, server):
+    open_topic(page, server, "home")
+    page.locator("[data-testid='stTopNavSection']", has_text="Unsupervised").click()
+    page.get_by_role("link", name="K-means").click()
+    page.wait_for_url("**/kmeans*", timeout=30_000)
+    wait_for_charts(page, 1)
+    assert "K-means" in page.locator("h1").first.inner_text()
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -153,7 +162,7 @@ def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
     """?embed=true is for slides and an LMS: just the page, still driven by its URL parameters."""
     page.goto(page_url(server.url, "svm", {"embed": "true", "svm_kernel": "rbf"}))
     wait_for_charts(page, 1)
-    assert page.locator("[data-testid='stSidebar']").count() == 0
+    assert page.locator("[data-testid='stTopNavSection'], [data-testid='stSidebar']").count() == 0
     assert "rbf kernel" in page.inner_text("[data-testid='stMain']")
     assert not problems(page)
 
