@@ -148,6 +148,12 @@ def test_dots_are_zero_length_subpaths_grouped_by_colour_and_opacity_in_fifths()
     assert fig.data == []  # no trace: recolouring the points is a layout change
 
 
+def test_dots_go_on_the_panel_they_are_given():
+    fig = add_dots(figure("dots"), [1.0, 3.0], [2.0, 4.0], "#0072B2", opacity=0.62, xref="x2", yref="y2")
+    (shape,) = fig.layout["shapes"]
+    assert (shape["xref"], shape["yref"], shape["opacity"], shape["path"]) == ("x2", "y2", 0.6, "M1,2ZM3,4Z")
+
+
 def test_dots_of_one_colour_share_one_shape():
     fig = figure("dots")
     add_dots(fig, np.arange(300.0), np.zeros(300), "#9CA3AF")

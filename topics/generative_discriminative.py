@@ -127,12 +127,8 @@ def samples_figure(true, X_real, y_real, model, X_gen, y_gen):
                                name="true 2σ", legendgroup="true", showlegend=xaxis == "x" and k == 0,
                                line=dict(color="#374151", width=2.5, dash="dash")))
     # The generated points and the fitted model's own ellipses move with n and the draw: layout shapes.
-    colors = np.where(y_gen == 1, POSITIVE, NEGATIVE)
-    for color in (NEGATIVE, POSITIVE):
-        members = colors == color
-        path = "".join(f"M{a:.4g},{b:.4g}Z" for a, b in X_gen[members, :2].tolist())
-        fig.add_shape(type="path", path=path or "M0,0", xref="x2", yref="y2", layer="between", opacity=0.5,
-                      line=dict(color=color, width=5))
+    add_dots(fig, X_gen[:, 0], X_gen[:, 1], np.where(y_gen == 1, POSITIVE, NEGATIVE), opacity=0.6, size=5,
+             xref="x2", yref="y2")
     fitted = [ellipse(model.means[k, :2], np.diag(model.variances[k, :2])) for k in range(2)]
     add_polylines(fig, fitted, "naive Bayes' 2σ", dict(color="#111827", width=3), xref="x2", yref="y2")
     return square_axes(square_axes(fig), "x2", "y2")

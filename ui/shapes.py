@@ -87,7 +87,7 @@ def add_polylines(fig: Figure, lines, name: str, line: dict, closed: bool = Fals
 DOTS_LAYER = "between"  # above the grid, below any trace; ui.live_chart's CSS rounds line caps here and only here
 
 
-def add_dots(fig: Figure, x, y, colors, opacity=None, size: int = 8) -> Figure:
+def add_dots(fig: Figure, x, y, colors, opacity=None, size: int = 8, xref: str = "x", yref: str = "y") -> Figure:
     """Points as round dots ``size`` px across, one CSS colour (and optionally one opacity) per point.
 
     Drawn as layout shapes, so recolouring the points (a K-means assignment, an EM E-step) is a layout change
@@ -95,14 +95,16 @@ def add_dots(fig: Figure, x, y, colors, opacity=None, size: int = 8) -> Figure:
     (about 28 ms for EM's 300 points, standalone in Chromium). Each point is a zero-length subpath ``Mx,yZ``
     that a ``size``-wide stroke with round caps draws as a dot; Plotly has no line-cap setting, so the round
     caps come from ui.live_chart's CSS for the dots' shape layer (which also exports dots as polygons). One
-    path shape per colour and opacity, the opacity rounded to fifths. Dots have no hover labels."""
+    path shape per colour and opacity, the opacity rounded to fifths, on the panel ``xref``/``yref``. Dots have
+    no hover labels."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     colors = np.broadcast_to(np.asarray(colors, dtype=object), x.shape)
-    levels = np.ones(x.shape) if opacity is None else np.clip(np.round(np.asarray(opacity, float) * 5) / 5, 0.2, 1.0)
+    levels = np.broadcast_to(1.0 if opacity is None else np.clip(np.round(np.asarray(opacity, float) * 5) / 5, 0.2, 1.0),
+                             x.shape)
     points = np.array(list(map("M{:.4g},{:.4g}Z".format, x.tolist(), y.tolist())), dtype=object)
     for color, level in sorted({(c, float(o)) for c, o in zip(colors, levels)}):
         group = (colors == color) & (levels == level)
-        fig.add_shape(type="path", path="".join(points[group]), xref="x", yref="y", layer=DOTS_LAYER, opacity=level,
+        fig.add_shape(type="path", path="".join(points[group]), xref=xref, yref=yref, layer=DOTS_LAYER, opacity=level,
                       line=dict(color=color, width=size))
     return fig
 
