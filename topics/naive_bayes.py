@@ -10,7 +10,7 @@ from sklearn.metrics import roc_auc_score
 from engine import naive_bayes as nb
 from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
-from ui.shapes import add_contours, add_heatmap_image, mark_point
+from ui.shapes import add_contours, add_dots, add_heatmap_image, add_lines, legend_entry, mark_point
 from ui.snippet import reproduce
 from ui.theme import NEGATIVE, PALETTE, POSITIVE, figure, show, square_axes
 from ui.upload import HOLDOUT, MIN_PER_CLASS, axis_title, holdout, holdout_code, own_data
@@ -104,10 +104,10 @@ def map_figure(X, y, xs, ys, surface, true_surface, probe, names=None, classes=N
     if true_surface is not None:  # the built-in generator's; a file has no known truth
         add_contours(fig, xs, ys, true_surface, 0.5, "best boundary (true model)", dash="dash", color=PALETTE[3])
     labels = [f"class {axis_title(c)}" for c in classes] if classes else ["class 0", "class 1"]
-    for value, name, color in zip((0, 1), labels, (NEGATIVE, POSITIVE)):
-        members = y == value
-        fig.add_trace(dict(type="scatter", x=X[members, 0], y=X[members, 1], mode="markers", name=name,
-                           marker=dict(size=6, color=color, opacity=0.8)))
+    for name, color in zip(labels, (NEGATIVE, POSITIVE)):
+        legend_entry(fig, name, mode="markers", marker=dict(size=6, color=color, opacity=0.8))
+    # The points move with ρ: layout shapes, so a move redraws no trace.
+    add_dots(fig, X[:, 0], X[:, 1], np.where(y == 1, POSITIVE, NEGATIVE), opacity=0.8, size=6)
     mark_point(fig, probe[0], probe[1], "probe point x", color="#111827")
     fig.update_xaxes(range=[xs[0], xs[-1]], title=axis_names(names)[0])
     fig.update_yaxes(range=[ys[0], ys[-1]], title=axis_names(names)[1])
@@ -126,16 +126,17 @@ def densities_figure(fit, probe, box=BOX, names=None, classes=None):
     grid = np.linspace(*box, 161)
     x1, x2 = axis_names(names)
     labels = [f"class {axis_title(c)}" for c in classes] if classes else ["class 0", "class 1"]
+    densities = norm.pdf(grid[:, None, None], fit.means, np.sqrt(fit.variances))  # (grid, class, feature)
+    top = float(np.ceil(densities.max() * 1.1 * 10) / 10)  # in tenths, so the axes stay put as ρ moves
     fig = figure("Per-feature Gaussians P(xⱼ | class), probe dashed", height=420, margin=dict(t=50),
                  xaxis=dict(domain=[0, 1], range=list(box), title=x1, anchor="y"),
-                 yaxis=dict(domain=[0.64, 1], title="density", rangemode="tozero"),
+                 yaxis=dict(domain=[0.64, 1], range=[0, top], title="density"),
                  xaxis2=dict(domain=[0, 1], range=list(box), title=x2, anchor="y2"),
-                 yaxis2=dict(domain=[0, 0.4], title="density", rangemode="tozero"))
+                 yaxis2=dict(domain=[0, 0.4], range=[0, top], title="density"))
     for j, (xaxis, yaxis) in enumerate((("x", "y"), ("x2", "y2"))):
         for k, (name, color) in enumerate(zip(labels, (NEGATIVE, POSITIVE))):
-            mean, sd = fit.means[k, j], np.sqrt(fit.variances[k, j])
-            fig.add_trace(dict(type="scatter", x=grid, y=norm.pdf(grid, mean, sd), name=name, xaxis=xaxis, yaxis=yaxis,
-                               showlegend=j == 0, line=dict(color=color, width=3)))
+            add_lines(fig, grid, densities[:, k, j], name, dict(color=color, width=3), showlegend=j == 0,
+                      xref=xaxis, yref=yaxis)
         fig.add_shape(type="line", x0=probe[j], x1=probe[j], y0=0, y1=1, xref=xaxis, yref=f"{yaxis} domain",
                       line=dict(color="#111827", dash="dash", width=2))
     return fig
@@ -148,8 +149,8 @@ def calibration_figure(p_nb, p_true):
                  legend=dict(x=0.02, xanchor="left", y=0.98, yanchor="top", bgcolor="rgba(255,255,255,0.8)"))
     fig.add_trace(dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", name="calibrated (y = x)",
                        line=dict(color="#9CA3AF", dash="dash", width=2)))
-    fig.add_trace(dict(type="scatter", x=p_true, y=p_nb, mode="markers", name=f"{len(p_nb)} test points",
-                       marker=dict(size=5, color=PALETTE[0], opacity=0.5)))
+    legend_entry(fig, f"{len(p_nb)} test points", mode="markers", marker=dict(size=5, color=PALETTE[0], opacity=0.6))
+    add_dots(fig, p_true, p_nb, PALETTE[0], opacity=0.6, size=5)
     return square_axes(fig)
 
 

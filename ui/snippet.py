@@ -20,6 +20,11 @@ def snippet_output(prints: dict[str, str]) -> str:
     return "\n".join(f"{name}: {value}" for name, value in prints.items())
 
 
+def snippet_key(slug: str) -> str:
+    """The session-state key of a page's "Reproduce in Python" expander: True while it is open."""
+    return f"{slug}_snippet_open"
+
+
 def reproduce(slug: str, code: str, prints: dict[str, str], needs: str = "numpy scipy scikit-learn") -> None:
     """An expander with the script (Streamlit's code block has a copy button), a download and its output.
 
@@ -27,7 +32,9 @@ def reproduce(slug: str, code: str, prints: dict[str, str], needs: str = "numpy 
     the script prints them; ``needs`` the packages it imports.
     """
     script = f"{SNIPPET_MARK} ({slug}). Needs: pip install {needs}\n" + textwrap.dedent(code).strip() + "\n"
-    with st.expander("Reproduce in Python", icon=":material/code:"):
+    with st.expander("Reproduce in Python", icon=":material/code:", key=snippet_key(slug), on_change="rerun"):
+        if not st.session_state.get(snippet_key(slug)):
+            return  # filled in when opened: a highlighted code block is dear to re-render on every slider move
         st.code(script, language="python")
         st.download_button("Download the script", script, file_name=f"{slug}.py", mime="text/x-python",
                            on_click="ignore", icon=":material/download:")

@@ -158,6 +158,20 @@ def test_hostile_query_parameters_never_show_a_traceback(page, server, slug, bou
         assert not page.locator("script:has-text('alert(1)')").count()
 
 
+def test_reproduce_in_python_draws_its_script_when_opened_and_follows_the_slider(page, server):
+    """The script is left out of every slider move's rerun until the student opens the expander."""
+    open_topic(page, server, "naive_bayes")
+    code = page.locator("[data-testid='stCode']")
+    assert code.count() == 0
+    page.get_by_text("Reproduce in Python").first.click()
+    code.first.wait_for(timeout=30_000)
+    assert "rho, prior, shift = 0.8," in code.first.inner_text()
+    move_first_slider(page)
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stCode']\")?.innerText.includes('rho, prior, "
+                           "shift = 0.9,')", timeout=30_000)
+    assert not problems(page)
+
+
 def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
     """?embed=true is for slides and an LMS: just the page, still driven by its URL parameters."""
     page.goto(page_url(server.url, "svm", {"embed": "true", "svm_kernel": "rbf"}))

@@ -12,7 +12,7 @@ import pytest
 from tests.pages.conftest import exceptions, open_page
 from tests.pages.states import load_states
 from ui.catalog import TOPICS
-from ui.snippet import SNIPPET_MARK
+from ui.snippet import SNIPPET_MARK, snippet_key
 
 
 def parse_output(text: str) -> dict[str, str]:
@@ -33,8 +33,11 @@ def same_number(shown: str, printed: str) -> bool:
     return abs(a - b) <= 1.01 * unit
 
 
-def page_snippets(at) -> list[tuple[str, str]]:
-    """(script, expected output) pairs, in page order."""
+def page_snippets(at, slug: str) -> list[tuple[str, str]]:
+    """(script, expected output) pairs, in page order, once the student opens "Reproduce in Python"."""
+    at.session_state[snippet_key(slug)] = True
+    at.run()
+    assert not exceptions(at), exceptions(at)
     blocks = list(at.code)
     return [(block.value, blocks[i + 1].value) for i, block in enumerate(blocks)
             if block.language == "python" and block.value.startswith(SNIPPET_MARK)]
@@ -46,7 +49,8 @@ def test_snippet_prints_what_the_page_shows(topic, state):
     params = {} if state == "defaults" else load_states(topic.slug)["snippet"]["state"]
     at = open_page(topic.page_path, params)
     assert not exceptions(at)
-    snippets = page_snippets(at)
+    assert not any(block.value.startswith(SNIPPET_MARK) for block in at.code), "drawn only once opened"
+    snippets = page_snippets(at, topic.slug)
     assert snippets, "every page has a Reproduce in Python snippet"
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     for script, expected in snippets:
