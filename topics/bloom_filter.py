@@ -5,7 +5,7 @@ import streamlit as st
 from engine import bloom
 from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
-from ui.shapes import add_grid_image, mark_point
+from ui.shapes import add_dots, add_grid_image, add_lines, legend_entry, mark_point
 from ui.snippet import reproduce
 from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, mark_x, show
 
@@ -57,13 +57,14 @@ def bits_figure(bits, lookup, m):
 
 def fpr_figure(m, n, k, measured, best):
     theory = [bloom.false_positive_rate(m, j, n) for j in KS]
-    fig = figure("False-positive rate against k", height=380, margin=dict(t=50),
+    # Curve, measured points and optimum are layout shapes under fixed legend names, so moving n or k
+    # replots no trace (the optimum's value is in the title).
+    fig = figure(f"False-positive rate against k (optimum k = {best})", height=380, margin=dict(t=50),
                  legend=dict(orientation="v", x=1.02, xanchor="left", y=0.98, yanchor="top"))
-    fig.add_traces([dict(type="scatter", x=KS, y=theory, name="(1 − e^(−kn/m))^k", mode="lines",
-                         line=dict(color=PALETTE[0], width=3)),
-                    dict(type="scatter", x=KS, y=measured, name=f"measured ({QUERIES:,} queries)", mode="markers",
-                         marker=dict(color=PALETTE[1], size=10))])
-    mark_point(fig, best, bloom.false_positive_rate(m, best, n), f"optimum k = {best}", color=GOOD, size=9, width=4)
+    add_lines(fig, KS, theory, "(1 − e^(−kn/m))^k", dict(color=PALETTE[0], width=3))
+    legend_entry(fig, f"measured ({QUERIES:,} queries)", mode="markers", marker=dict(color=PALETTE[1], size=10))
+    add_dots(fig, KS, measured, PALETTE[1], size=10)
+    mark_point(fig, best, bloom.false_positive_rate(m, best, n), "optimum k", color=GOOD, size=9, width=4)
     mark_x(fig, k, f"k = {k}")
     fig.update_xaxes(title="k (hash functions)", dtick=1, range=[0.5, KS[-1] + 0.5])
     fig.update_yaxes(title="false-positive rate", rangemode="tozero")

@@ -6,7 +6,7 @@ import streamlit as st
 from engine import conv
 from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
-from ui.shapes import heatmap_image, log10_axis, mark_point
+from ui.shapes import add_lines, heatmap_image, log10_axis, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, show
 
@@ -101,13 +101,13 @@ def shift_part(controls_box, images_box, profile_box, metrics_box):
     with images_box:
         show(fig, "cp_maps")
 
-    profile = figure(f"Feature map, row {ROW}: the unshifted input against the shifted one", height=320,
+    profile = figure(f"Feature map, row {ROW}: the unshifted input against the input shifted by {shift}", height=320,
                      margin=dict(t=80, b=50))
     columns = np.arange(feature.shape[1])
-    profile.add_trace(dict(type="scatter", x=columns, y=feature0[ROW], name="shift 0", mode="lines",
+    profile.add_trace(dict(type="scatter", x=columns, y=feature0[ROW], name="unshifted input", mode="lines",
                            line=dict(color=MUTED, width=2)))
-    profile.add_trace(dict(type="scatter", x=columns, y=feature[ROW], name=f"shift {shift}", mode="lines",
-                           line=dict(color=PALETTE[0], width=2)))
+    # The shifted profile moves with the shift: a layout shape under a fixed legend name, so no trace replots.
+    add_lines(profile, columns, feature[ROW], "shifted input", dict(color=PALETTE[0], width=2))
     profile.update_xaxes(title="column", range=[0, feature.shape[1] - 1])
     profile.update_yaxes(title="feature value", range=[-1.05 * scale if feature0.min() < 0 else 0, 1.05 * scale])
     with profile_box:

@@ -69,7 +69,8 @@ def class_names(classes):
 
 def data_figure(X, y, feature, threshold, best, names=None, classes=None):
     low, high = data_box(X)
-    fig = figure("The data and the split", height=460, margin=dict(t=50, r=200),
+    # The threshold goes in the title, not the legend: a legend entry is a trace, and a changed trace replots.
+    fig = figure(f"The data and your split: {FEATURE_LABELS[feature]} ≤ {threshold:g}", height=460, margin=dict(t=50, r=200),
                  legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top"))
     for value, name, color in zip((0, 1), class_names(classes), (NEGATIVE, POSITIVE)):
         members = y == value
@@ -77,7 +78,7 @@ def data_figure(X, y, feature, threshold, best, names=None, classes=None):
                            marker=dict(size=8, color=color, opacity=0.85)))
     add_polylines(fig, [split_line(best.feature, best.threshold, low, high)], "best split (either feature)",
                   line=dict(color=MUTED, width=3, dash="dash"))
-    add_polylines(fig, [split_line(feature, threshold, low, high)], f"your split: {FEATURE_LABELS[feature]} ≤ {threshold:g}",
+    add_polylines(fig, [split_line(feature, threshold, low, high)], "your split",
                   line=dict(color="#111827", width=3))
     fig.update_xaxes(range=[low[0], high[0]], title=axis_names(names)[0])
     fig.update_yaxes(range=[low[1], high[1]], title=axis_names(names)[1])

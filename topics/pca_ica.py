@@ -32,13 +32,15 @@ def cloud(n, rho, seed):
 
 def cloud_figure(X, fit):
     """The points (dots) with each principal axis drawn ±2 standard deviations from the mean (layout)."""
-    fig = figure("Data and principal axes", height=430, margin=dict(t=50),
+    shares = ", ".join(f"PC{j + 1} {share:.0%}" for j, share in enumerate(fit.explained_variance_ratio[:2]))
+    # The shares go in the title, not the legend: a legend entry is a trace, and a changed trace replots.
+    fig = figure(f"Data and principal axes (share of variance: {shares})", height=430, margin=dict(t=50),
                  legend=dict(orientation="v", x=0.02, y=0.98, yanchor="top"))
     add_dots(fig, X[:, 0], X[:, 1], PALETTE[5], size=6)
     for j, (axis, var) in enumerate(zip(fit.components, fit.explained_variance)):
         half = 2 * np.sqrt(var) * axis
         add_polylines(fig, [(fit.mean[0] + np.array([-half[0], half[0]]), fit.mean[1] + np.array([-half[1], half[1]]))],
-                      f"PC{j + 1}: {fit.explained_variance_ratio[j]:.0%}",
+                      f"PC{j + 1}",
                       line=dict(color=(PALETTE[3], PALETTE[0])[j], width=5))
     fig.update_xaxes(range=[-4.5, 4.5], title="x₁")
     fig.update_yaxes(range=[-4.5, 4.5], title="x₂")

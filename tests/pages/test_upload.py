@@ -155,7 +155,7 @@ def test_a_valid_file_changes_the_numbers_and_its_snippet_prints_them(slug, tmp_
     assert [m.value for m in at.metric] != builtin, "the numbers come from the file"
     (tmp_path / "good.csv").write_bytes(data)
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    reading = [(script, expected) for script, expected in page_snippets(at, slug) if "good.csv" in script]
+    reading = [(script, expected) for script, expected in page_snippets(at) if "good.csv" in script]
     assert reading, "a snippet loads the uploaded file"
     for script, expected in reading:
         run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, env=env,
