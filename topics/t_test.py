@@ -56,7 +56,9 @@ def samples_figure(a, b, seed, reach):
 def density_figure(result, alternative):
     """The t density under H0 with the observed t and the p-value shaded (shapes)."""
     x = np.linspace(-T_RANGE, T_RANGE, 301)
-    pdf = stats.t.pdf(x, result.df)
+    # Welch's df is the same for every Δμ up to float rounding (shifting a sample leaves its variance), but a df off
+    # in the 14th digit is new trace data and a full replot of this chart: draw the curve at df to 6 decimals.
+    pdf = stats.t.pdf(x, round(result.df, 6))
     t = result.t
     fig = figure(f"t distribution with {result.df:.1f} df under H0: p = {result.p_value:.3g}", height=330,
                  margin=dict(t=60))
