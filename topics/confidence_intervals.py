@@ -18,17 +18,31 @@ METHOD_LABELS = {"t": "Student t", "z": "normal z", "bootstrap": "bootstrap"}
 MU = 0.0
 
 
-@st.cache_data(max_entries=128, show_spinner="Building 1,000 intervals…")
-def experiment(sigma, n, level, distribution, method, seed):
+# t and z intervals take a few ms, so they run without a spinner: on a cache miss a spinner is an element that
+# appears and goes again, two more re-renders of the page per level move. Bootstrap intervals take about a second.
+def _experiment(sigma, n, level, distribution, method, seed):
     return confidence.coverage_experiment(MU, sigma, n, level, N_INTERVALS, distribution, method, random_state=seed)
 
 
-@st.cache_data(max_entries=128, show_spinner="Measuring widths for each n…")
-def widths(sigma, level, distribution, method, seed, sizes):
+def _widths(sigma, level, distribution, method, seed, sizes):
     """Mean interval width for each sample size in ``sizes``."""
     return np.array([np.diff(confidence.coverage_experiment(MU, sigma, size, level, N_WIDTH, distribution, method,
                                                             random_state=seed).intervals, axis=1).mean()
                      for size in sizes])
+
+
+_EXPERIMENT = {False: st.cache_data(max_entries=128, show_spinner=False)(_experiment),
+               True: st.cache_data(max_entries=128, show_spinner="Building 1,000 bootstrap intervals…")(_experiment)}
+_WIDTHS = {False: st.cache_data(max_entries=128, show_spinner=False)(_widths),
+           True: st.cache_data(max_entries=128, show_spinner="Measuring bootstrap widths for each n…")(_widths)}
+
+
+def experiment(sigma, n, level, distribution, method, seed):
+    return _EXPERIMENT[method == "bootstrap"](sigma, n, level, distribution, method, seed)
+
+
+def widths(sigma, level, distribution, method, seed, sizes):
+    return _WIDTHS[method == "bootstrap"](sigma, level, distribution, method, seed, sizes)
 
 
 def nice_ceil(value):
@@ -81,9 +95,11 @@ def width_figure(width_by_n, sigma, n, level, method):
     scaled = width_by_n / sigma
     here = SIZES.index(n)
     reference = scaled[-1] * np.sqrt(SIZES[-1] / np.asarray(SIZES, float))
-    fig = figure(f"Mean width of {METHOD_LABELS[method]} intervals against n", height=340, margin=dict(t=80))
+    # The level goes in the title (layout), not in a legend entry: an entry is a trace, and a renamed trace makes
+    # Plotly replot the whole chart on every level move.
+    fig = figure(f"Mean width of {level:.0%} {METHOD_LABELS[method]} intervals against n", height=340, margin=dict(t=80))
     add_lines(fig, logs, reference, "∝ 1/√n", line=dict(color=MUTED, width=2, dash="dash"))
-    add_lines(fig, logs, scaled, f"{level:.0%} intervals", line=dict(color=NEGATIVE, width=3))
+    add_lines(fig, logs, scaled, "mean width", line=dict(color=NEGATIVE, width=3))
     fig.add_shape(type="circle", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=logs[here],
                   yanchor=scaled[here], x0=-7, x1=7, y0=-7, y1=7, line=dict(color=BAD, width=3))
     fig.add_annotation(x=logs[here], y=scaled[here], text=f"n = {n}", showarrow=False, xanchor="left", xshift=10,

@@ -5,7 +5,7 @@ from scipy import stats
 
 from engine import hypothesis
 from ui import controls
-from ui.page import Claim, Identity, live_part, metric_row, topic_page
+from ui.page import Claim, Identity, live_part, topic_page
 from ui.shapes import add_dots, add_lines, legend_entry, svg_path
 from ui.snippet import reproduce
 from ui.theme import BAD, MUTED, NEGATIVE, POSITIVE, figure, mark_x, show
@@ -56,7 +56,9 @@ def samples_figure(a, b, seed, reach):
 def density_figure(result, alternative):
     """The t density under H0 with the observed t and the p-value shaded (shapes)."""
     x = np.linspace(-T_RANGE, T_RANGE, 301)
-    pdf = stats.t.pdf(x, result.df)
+    # Welch's df is the same for every Δμ up to float rounding (shifting a sample leaves its variance), but a df off
+    # in the 14th digit is new trace data and a full replot of this chart: draw the curve at df to 6 decimals.
+    pdf = stats.t.pdf(x, round(result.df, 6))
     t = result.t
     fig = figure(f"t distribution with {result.df:.1f} df under H0: p = {result.p_value:.3g}", height=330,
                  margin=dict(t=60))
@@ -90,10 +92,12 @@ def power_figure(effect, alternative, n_here):
 
 
 def comparison_table(welch, student, chosen):
-    rows = [(name, r) for name, r in (("Welch", welch), ("Student", student))]
-    body = "\n".join(f"| {'**' + name + '**' if name == chosen else name} | {r.t:.3f} | {r.df:.1f} | {r.p_value:.4f} |"
-                     for name, r in rows)
-    return "| test | t | df | p |\n|---|---:|---:|---:|\n" + body
+    """Both tests' t, df and p on the same samples, the chosen test's row in bold."""
+    def row(name, r):
+        cells = [name, f"{r.t:.3f}", f"{r.df:.1f}", f"{r.p_value:.4f}"]
+        return "| " + " | ".join(f"**{c}**" if name == chosen else c for c in cells) + " |"
+    return "| test | t | df | p |\n|---|---:|---:|---:|\n" + "\n".join(
+        row(name, r) for name, r in (("Welch", welch), ("Student", student)))
 
 
 SNIPPET = '''
@@ -134,9 +138,10 @@ def difference_part(diff_box, samples_box, density_box, table_box, power_box, se
         fig, here = power_figure(diff / spread, alternative, n_here)
         show(fig, "tt_power")
     with table_box:
-        metric_row({"mean difference": f"{result.mean_diff:.3f}", "t": f"{result.t:.3f}", "df": f"{result.df:.1f}",
-                    "p-value": f"{result.p_value:.4f}"})
-        st.markdown(f"**Student against Welch** on these samples ({alternative}):\n\n"
+        # One markdown element for the mean difference and both tests, rather than a row of metric tiles repeating
+        # the chosen test's row beside it: Streamlit re-renders every element of the page twice per Δμ move.
+        st.markdown(f"#### Mean difference (a − b): {result.mean_diff:.3f}\n\n"
+                    f"**Student against Welch** on these samples ({alternative}; the chosen test in bold):\n\n"
                     + comparison_table(welch, student, test))
         prints = {f"{name} {k}": v for name, r in (("Welch", welch), ("Student", student))
                   for k, v in (("t", f"{r.t:.3f}"), ("df", f"{r.df:.1f}"), ("p", f"{r.p_value:.4f}"))}

@@ -5,7 +5,7 @@ from scipy import stats
 
 from engine import hypothesis
 from ui import controls
-from ui.page import Claim, Identity, live_part, metric_row, topic_page
+from ui.page import Claim, Identity, live_part, topic_page
 from ui.shapes import fill_under, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, NEGATIVE, POSITIVE, figure, mark_x, show
@@ -23,11 +23,14 @@ def densities_figure(errors, effect, n):
     h0, h1 = stats.norm.pdf(x, MU0, se), stats.norm.pdf(x, MU0 + effect, se)
     c = errors.critical_value
     right, left = x >= c, x <= c
-    fig = figure(f"Sampling distribution of the mean of n = {n} draws", height=410, margin=dict(t=95))
+    # α and β go in the title (layout), not in the legend: a legend entry is a trace, and renaming one on every α
+    # move made Plotly replot the whole chart instead of redrawing only the shaded areas and the critical value.
+    fig = figure(f"Mean of n = {n} draws under H0 and H1: α = {errors.alpha:g}, β = {errors.beta:.3f}, "
+                 f"power 1 − β = {errors.power:.3f}", height=410, margin=dict(t=95))
     fill_under(fig, np.r_[c, x[right]], np.r_[stats.norm.pdf(c, MU0, se), h0[right]], ALPHA_SHADE,
-               f"α = {errors.alpha:g}: type I (false positive)")
+               "α: type I error (false positive)")
     fill_under(fig, np.r_[x[left], c], np.r_[h1[left], stats.norm.pdf(c, MU0 + effect, se)], BETA_SHADE,
-               f"β = {errors.beta:.3f}: type II (false negative)")
+               "β: type II error (false negative)")
     fig.add_trace(dict(type="scatter", x=x, y=h0, name="H0: μ = 0", line=dict(color=NEGATIVE, width=3)))
     fig.add_trace(dict(type="scatter", x=x, y=h1, name=f"H1: μ = {effect:g}", line=dict(color=POSITIVE, width=3)))
     mark_x(fig, c, f"critical value {c:.3f}")
@@ -93,9 +96,9 @@ def alpha_part(alpha_box, density_box, tradeoff_box, table_box, settings):
     prior = prior if effect > 0 else 0.0
     outcomes = hypothesis.test_outcomes(alpha, errors.power, prior)
     with density_box:
+        # α, β and the power are in the chart's title and the critical value on its marker: no row of metric tiles
+        # repeating them (Streamlit re-renders every element of the page twice per α move).
         show(densities_figure(errors, effect, n), "te_density")
-        metric_row({"α (type I)": f"{alpha:g}", "β (type II)": f"{errors.beta:.3f}", "power 1 − β": f"{errors.power:.3f}",
-                    "critical value": f"{errors.critical_value:.3f}"})
     with tradeoff_box:
         show(tradeoff_figure(errors, effect, n), "te_tradeoff")
     with table_box:
