@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine import attention as att
 from ui import controls
+from ui.cells import add_cells, colorbar
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_lines
 from ui.snippet import reproduce
@@ -13,6 +14,7 @@ DIMS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 DEFAULT_SENTENCE = "the cat sat on the mat because it was tired"
 SOFT = 0.10  # a row is "nearly one-hot" when its entropy is below 10 % of log(n)
 SHOWN_DIMS = 12
+VALUE_LIMIT = 3.0  # colour scale of V and the output: embedding entries have variance 1
 
 
 def sentence_words(text):
@@ -60,20 +62,20 @@ def entropy_figure(curves, d):
 
 
 def output_figure(words, V, output, d):
+    """V and the output as cells on one fixed colour scale (±3 sd of an embedding entry; beyond it the colour
+    saturates), so a d_k move redraws two images and no trace."""
     k = min(d, SHOWN_DIMS)
-    names = labels(words)
+    names, ticks = labels(words), list(range(len(words)))
+    dim_axis = dict(showgrid=False, zeroline=False, tickvals=list(range(k)))
     fig = figure(f"V (left) and output = weights · V (right), first {k} of {d} dims", height=380,
                  margin=dict(l=100, t=70),
-                 xaxis=dict(domain=[0, 0.46], title="dimension of v", showgrid=False),
-                 xaxis2=dict(domain=[0.54, 1], title="dimension of the output", showgrid=False),
-                 yaxis=dict(autorange="reversed", showgrid=False),
-                 yaxis2=dict(anchor="x2", autorange="reversed", showticklabels=False, showgrid=False))
-    limit = float(np.abs(V[:, :k]).max())
-    common = dict(zmin=-limit, zmax=limit, colorscale="RdBu", reversescale=True, y=names, x=list(range(k)))
-    fig.add_trace(dict(type="heatmap", z=V[:, :k], showscale=False, hovertemplate="v of %{y}, dim %{x}: %{z:.2f}<extra></extra>", **common))
-    fig.add_trace(dict(type="heatmap", z=output[:, :k], xaxis="x2", yaxis="y2", colorbar=dict(thickness=12),
-                       hovertemplate="output of %{y}, dim %{x}: %{z:.2f}<extra></extra>", **common))
-    return fig
+                 xaxis=dict(domain=[0, 0.46], title="dimension of v", **dim_axis),
+                 xaxis2=dict(domain=[0.54, 1], title="dimension of the output", anchor="y2", **dim_axis),
+                 yaxis=dict(showgrid=False, zeroline=False, tickvals=ticks, ticktext=names),
+                 yaxis2=dict(anchor="x2", showticklabels=False, ticks="", showgrid=False, zeroline=False))
+    fig.add_trace(colorbar("RdBu", -VALUE_LIMIT, VALUE_LIMIT, thickness=12))
+    add_cells(fig, V[:, :k], "RdBu", -VALUE_LIMIT, VALUE_LIMIT)
+    return add_cells(fig, output[:, :k], "RdBu", -VALUE_LIMIT, VALUE_LIMIT, x="x2", y="y2")
 
 
 SNIPPET = '''

@@ -56,12 +56,16 @@ def scores_figure(scores, index, k):
     shown = [i for i in order if scores[i] > 0]
     names = [f"{r}. {index.passages[i].slug} · {index.passages[i].section}" for r, i in enumerate(shown, 1)][::-1]
     values = scores[shown][::-1]
-    colours = [PALETTE[0] if r < k else MUTED for r in range(len(shown))][::-1]
     top = max(0.6, float(np.ceil(scores.max() * 5) / 5))
     fig = figure(f"Best {SHOWN_BARS} of {len(scores)} passages (blue: top k = {k})", height=400,
                  margin=dict(l=250, t=60))
-    fig.add_trace(dict(type="bar", orientation="h", x=values, y=names, marker=dict(color=colours),
+    # The bars stay grey traces (with their hover labels), the same for every k; the top k are painted blue
+    # over them as rectangles (a bar is 0.8 of its category wide), so a k move redraws only layout.
+    fig.add_trace(dict(type="bar", orientation="h", x=values, y=names, marker=dict(color=MUTED),
                        hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
+    for row in range(len(shown) - min(k, len(shown)), len(shown)):
+        fig.add_shape(type="rect", x0=0, x1=float(values[row]), y0=row - 0.4, y1=row + 0.4, fillcolor=PALETTE[0],
+                      line=dict(width=0))
     if not shown:
         fig.add_annotation(text="no shared word: no hits", x=0.5, y=0.5, xref="paper",
                            yref="paper", showarrow=False)
