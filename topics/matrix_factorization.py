@@ -1,8 +1,8 @@
 """Matrix factorisation: SGD fills the gaps of a ratings matrix; k, learning rate, regularisation, RMSE per epoch.
 
 What k (the first slider) moves is drawn as layout, so the browser redraws without replotting every trace: the
-completed matrix is a PNG (the observed and true ones stay heatmaps, with their hover), the RMSE curves are path
-shapes, and the items are dots with their numbers as annotations, on axes whose range moves only in steps.
+completed matrix is a PNG (the observed and true ones stay heatmaps, with their hover) and the RMSE curves are
+path shapes. The items stay a scatter trace for their hover, on axes whose range moves only in steps.
 """
 import base64
 import io
