@@ -1,10 +1,21 @@
-"""Matrix factorisation: SGD fills the gaps of a ratings matrix; k, learning rate, regularisation, RMSE per epoch."""
+"""Matrix factorisation: SGD fills the gaps of a ratings matrix; k, learning rate, regularisation, RMSE per epoch.
+
+What k (the first slider) moves is drawn as layout, so the browser redraws without replotting every trace: the
+completed matrix is a PNG (the observed and true ones stay heatmaps, with their hover) and the RMSE curves are
+path shapes. The items stay a scatter trace for their hover, on axes whose range moves only in steps.
+"""
+import base64
+import io
+
 import numpy as np
 import streamlit as st
+from PIL import Image
+from plotly.colors import sample_colorscale
 
 from engine import recommender
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
+from ui.shapes import add_lines
 from ui.snippet import reproduce
 from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, show
 
@@ -14,6 +25,9 @@ USERS, ITEMS, RANK, NOISE = 60, 40, 3, 0.1
 STARS = [[0.0, "#D7191C"], [0.25, "#FDAE61"], [0.5, "#FFFFBF"], [0.75, "#ABD9E9"], [1.0, "#2C7BB6"]]  # 1 → 5 stars
 SETTLED = 0.05  # training RMSE moving less than this share of itself over the last 5 epochs counts as settled
 GAP = 1.5  # held-out RMSE within this factor of the training RMSE counts as generalising
+CELL_PX = 8  # pixels per cell of the completed matrix's image: flat blocks that stay sharp when the browser scales it
+STAR_COLORS = np.round(np.array(sample_colorscale(STARS, np.linspace(0, 1, 256), colortype="tuple")) * 255).astype(np.uint8)
+ITEM_RANGES = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # the items chart's half-width snaps to one of these
 
 
 def ratings_data(density, seed):
@@ -30,56 +44,96 @@ def train(density, seed, k, lr, reg, epochs):
     return recommender.factorize(R, k, lr=lr, reg=reg, epochs=epochs, test_fraction=0.2, random_state=seed)
 
 
+def stars(z):
+    """Ratings (centred on 0) as stars, 3 + rating, clipped to the colour scale's 0.5 … 5.5."""
+    return np.where(np.isnan(z), np.nan, np.clip(3 + z, 0.5, 5.5))
+
+
+def stars_image(z):
+    """The matrix ``z`` (row 0 at the top) coloured like the heatmaps, as a PNG data URI; NaN cells transparent.
+
+    Each cell is a CELL_PX-square block, so the cells keep sharp edges when the browser scales the image."""
+    scaled = (stars(np.asarray(z, float)) - 0.5) / 5
+    known = np.isfinite(scaled)
+    rgba = np.zeros(z.shape + (4,), np.uint8)
+    rgba[..., :3] = STAR_COLORS[np.round(np.where(known, scaled, 0) * 255).astype(int)]
+    rgba[..., 3] = np.where(known, 255, 0)
+    blocks = np.repeat(np.repeat(rgba, CELL_PX, axis=0), CELL_PX, axis=1)
+    buffer = io.BytesIO()
+    Image.fromarray(blocks, mode="RGBA").save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def matrices_figure(R, fit, full):
-    """Observed ratings with their gaps, the model's completed matrix, and the truth, as stars (3 + rating)."""
-    panels = [("observed (grey = unrated)", R),
-              ("P Qᵀ: diverged" if fit.diverged else "completed by P Qᵀ", fit.prediction), ("true ratings", full)]
+    """Observed ratings with their gaps, the model's completed matrix, and the truth, as stars (3 + rating).
+
+    The observed and true matrices do not depend on the model: they stay heatmap traces (with hover). The
+    completed one, which every k, rate or λ changes, is an image on the middle panel's axes."""
+    users, items = R.shape
+    panels = ["observed (grey = unrated)", "P Qᵀ: diverged" if fit.diverged else "completed by P Qᵀ", "true ratings"]
     title = dict(xref="paper", yref="paper", y=1.01, yanchor="bottom", showarrow=False, font=dict(size=15))
     layout = {}
     for i in range(3):
         suffix = "" if i == 0 else str(i + 1)
         layout[f"xaxis{suffix}"] = dict(domain=[i / 3 + 0.01, (i + 1) / 3 - 0.03], showticklabels=False, ticks="",
-                                        showgrid=False, title="items" if i == 1 else "")
-        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", autorange="reversed", showticklabels=False, ticks="",
-                                        showgrid=False, title="users" if i == 0 else "")
+                                        showgrid=False, zeroline=False, range=[-0.5, items - 0.5],
+                                        title="items" if i == 1 else "")
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", range=[users - 0.5, -0.5], showticklabels=False, ticks="",
+                                        showgrid=False, zeroline=False, title="users" if i == 0 else "")
     fig = figure("", height=380, margin=dict(l=40, r=10, t=40, b=40), plot_bgcolor="#6B7280",  # grey: unrated
                  annotations=[dict(text=name, x=(i + 0.45) / 3, xanchor="center", **title)
-                              for i, (name, _) in enumerate(panels)], **layout)
-    for i, (_, z) in enumerate(panels):
+                              for i, name in enumerate(panels)], **layout)
+    for i, z in ((0, R), (2, full)):
         suffix = "" if i == 0 else str(i + 1)
-        stars = np.where(np.isnan(z), np.nan, np.clip(3 + z, 0.5, 5.5))
-        fig.add_trace(dict(type="heatmap", z=stars, zmin=0.5, zmax=5.5, colorscale=STARS,
+        fig.add_trace(dict(type="heatmap", z=stars(z), zmin=0.5, zmax=5.5, colorscale=STARS,
                            showscale=i == 2, colorbar=dict(title=dict(text="stars"), len=0.9, thickness=14),
                            xaxis=f"x{suffix}", yaxis=f"y{suffix}", hovertemplate="user %{y}, item %{x}: %{z:.2f}<extra></extra>"))
+    # The completed matrix's hover: which user and item a cell is (its colour gives the value). Constant data,
+    # so this trace never forces a replot; the matrix itself is the image below.
+    fig.add_trace(dict(type="heatmap", z=np.zeros((users, items)), opacity=0, showscale=False, xaxis="x2", yaxis="y2",
+                       hovertemplate="user %{y}, item %{x}<extra></extra>"))
+    fig.layout["images"] = [dict(source=stars_image(fit.prediction), xref="x2", yref="y2", x=-0.5, y=-0.5,
+                                 sizex=items, sizey=users, sizing="stretch", xanchor="left", yanchor="top",
+                                 layer="below")]
     return fig
 
 
 def rmse_figure(fit, epochs):
+    """Both RMSE curves as path shapes (k moves them); the noise level, which nothing here moves, as a trace."""
     fig = figure("RMSE after each epoch", height=360, legend=dict(x=0.98, xanchor="right", y=0.98, yanchor="top",
                                                                    orientation="v"), margin=dict(t=50))
     x = np.arange(1, epochs + 1)
-    fig.add_traces([dict(type="scatter", x=x, y=fit.train_rmse, name="training ratings", line=dict(color=GOOD, width=3)),
-                    dict(type="scatter", x=x, y=fit.test_rmse, name="held-out ratings", line=dict(color=BAD, width=3)),
-                    dict(type="scatter", x=[1, epochs], y=[NOISE, NOISE], name="noise level", mode="lines",
-                         line=dict(color=MUTED, dash="dot"))])
+    add_lines(fig, x, fit.train_rmse, "training ratings", line=dict(color=GOOD, width=3))
+    add_lines(fig, x, fit.test_rmse, "held-out ratings", line=dict(color=BAD, width=3))
+    fig.add_trace(dict(type="scatter", x=[1, epochs], y=[NOISE, NOISE], name="noise level", mode="lines",
+                       line=dict(color=MUTED, dash="dot")))
     fig.update_xaxes(title="epoch", range=[0, epochs + 1])
     fig.update_yaxes(title="RMSE", range=[0, 1.3])
     return fig
 
 
 def items_figure(fit):
-    """Each item at its first two latent factors."""
+    """Each item at its first two latent factors, its number on hover.
+
+    A scatter trace, replotted when k changes, for the hover the notes ask students to use. Its items' numbers
+    are not written beside the points: 40 text labels made each redraw of this chart several times dearer.
+    Both axes span ±the smallest of ITEM_RANGES that holds every item, so they move only in steps."""
     fig = figure("Items in the latent space (q₁, q₂)", height=360, margin=dict(t=50))
     if fit.Q.shape[1] < 2:
         fig.add_annotation(text="k = 1: one factor, nothing to plot in two dimensions", x=0.5, y=0.5, xref="paper",
                            yref="paper", showarrow=False)
         return fig
-    fig.add_trace(dict(type="scatter", x=fit.Q[:, 0], y=fit.Q[:, 1], mode="markers+text",
-                       text=[str(j) for j in range(len(fit.Q))], textposition="top center", textfont=dict(size=10),
-                       marker=dict(size=11, color=PALETTE[0]),
-                       hovertemplate="item %{text}<extra></extra>", showlegend=False))
-    fig.update_xaxes(title="factor 1", zeroline=True)
-    fig.update_yaxes(title="factor 2", zeroline=True)
+    if fit.diverged:
+        fig.add_annotation(text="training diverged: no factors to plot", x=0.5, y=0.5, xref="paper", yref="paper",
+                           showarrow=False)
+        return fig
+    q1, q2 = fit.Q[:, 0], fit.Q[:, 1]
+    half = next((r for r in ITEM_RANGES if np.abs(fit.Q[:, :2]).max() + 0.2 <= r), ITEM_RANGES[-1])
+    fig.add_trace(dict(type="scatter", x=q1, y=q2, mode="markers", marker=dict(size=11, color=PALETTE[0]),
+                       text=[str(j) for j in range(len(q1))], hovertemplate="item %{text}<extra></extra>",
+                       showlegend=False))
+    fig.update_xaxes(title="factor 1", zeroline=True, range=[-half, half])
+    fig.update_yaxes(title="factor 2", zeroline=True, range=[-half, half])
     return fig
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from engine import linear_classifiers as lc
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_polylines, mark_point
+from ui.shapes import add_dots, add_polylines, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, mark_x, show, square_axes
 from ui.upload import axis_title, own_data
@@ -100,10 +100,10 @@ def loss_figure(far_margins, X, y, after):
     mark_point(fig, float(np.clip(svm_m, -3, 8)), max(0.0, 1 - svm_m), "extra point", color=SVM_COLOR)
     mark_point(fig, float(np.clip(lr_m, -3, 8)), float(np.logaddexp(0, -lr_m)), "extra point", color=LR_COLOR,
                showlegend=False)
-    scores = after.svm.decision_function(X)
-    fig.add_trace(dict(type="scatter", x=scores, y=lc.sigmoid(after.logreg.decision_function(X)), mode="markers",
-                       xaxis="x2", yaxis="y2", name="training points", showlegend=False,
-                       marker=dict(size=7, color=np.where(y == 1, POSITIVE, NEGATIVE), opacity=0.7)))
+    # The training points as dots (layout shapes): the extra point refits both models, so every move of its slider
+    # moves them, and a scatter trace would force a replot of the whole chart.
+    add_dots(fig, after.svm.decision_function(X), lc.sigmoid(after.logreg.decision_function(X)),
+             np.where(y == 1, POSITIVE, NEGATIVE), opacity=0.7, size=7, xref="x2", yref="y2")
     return fig
 
 
