@@ -5,7 +5,7 @@ import streamlit as st
 from engine.activations import (ACTIVATIONS, INIT_LABELS, chain_gradients, init_gradient_norms, saturation_input,
                                 saturation_mask, softmax)
 from ui import controls
-from ui.page import Claim, Identity, metric_row, topic_page
+from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_lines, log10_axis
 from ui.snippet import reproduce
 from ui.theme import PALETTE, figure, shade_x, show
@@ -139,14 +139,32 @@ def play():
     with controls_col:
         chosen = controls.multichoice("Activations", "act_show", NAMES, ["sigmoid", "tanh", "relu"],
                                       labels={n: a.label for n, a in ACTIVATIONS.items()})
-        weight = controls.slider("Weight w (scales the input)", "act_w", -3.0, 3.0, 1.0, 0.1)
+        weight_box = st.container()  # w first among the sliders: it reruns only weight_part
         bias = controls.slider("Bias b (shifts the input)", "act_b", -5.0, 5.0, 0.0, 0.1,
                                help="The neuron computes f(w·x + b): the bias moves the curve left/right, "
                                     "so the neuron can fire at an input other than 0.")
         x_read = controls.slider("Read f and f′ at x", "act_x", -6.0, 6.0, 1.0, 0.1)
         depth = controls.slider("Layers for the gradient chart", "act_depth", 1, 50, 20)
+    if chosen:
+        st.markdown("### Gradient surviving n layers\n\nA chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5: the chain "
+                    "rule multiplies one factor w·f′(w·h_(l−1) + b) per layer. The sigmoid's factor is at most |w|/4 "
+                    "(0.75 on this slider), so a sigmoid chain can only vanish here; exploding needs tanh or ReLU "
+                    "with |w| > 1.")
+    below = st.container()
+    weight_part(weight_box, charts_col, below, (chosen, bias, x_read, depth))
+    return []
+
+
+@live_part
+def weight_part(weight_box, charts_col, below, settings):
+    """The weight and all it moves: both charts, the read-out, the snippet and the claims. Moving w reruns only
+    this part, not the section's other controls and text (fewer elements for the browser to update)."""
+    chosen, bias, x_read, depth = settings
+    with weight_box:
+        weight = controls.slider("Weight w (scales the input)", "act_w", -3.0, 3.0, 1.0, 0.1)
     if not chosen:
-        st.info("Pick at least one activation to draw.")
+        with charts_col:
+            st.info("Pick at least one activation to draw.")
         return []
     z_read = weight * x_read + bias
     with charts_col:
@@ -155,12 +173,9 @@ def play():
             f"{ACTIVATIONS[n].label} f = {float(ACTIVATIONS[n].f(z_read)):.3f}, f′ = {float(ACTIVATIONS[n].df(z_read)):.3f}"
             for n in chosen) + ("  \n" + saturation_text(chosen, weight, bias) if saturation_text(chosen, weight, bias) else ""))
 
-    st.markdown("### Gradient surviving n layers\n\nA chain h_l = f(w·h_(l−1) + b) starting at h₀ = 0.5: the chain "
-                "rule multiplies one factor w·f′(w·h_(l−1) + b) per layer. The sigmoid's factor is at most |w|/4 "
-                "(0.75 on this slider), so a sigmoid chain can only vanish here; exploding needs tanh or ReLU "
-                "with |w| > 1.")
-    show(depth_figure(chosen, depth, weight, bias), "act_depth_chart")
-    snippet(chosen, weight, bias, x_read, depth)
+    with below:
+        show(depth_figure(chosen, depth, weight, bias), "act_depth_chart")
+        snippet(chosen, weight, bias, x_read, depth)
 
     relu = chain_gradients("relu", depth, weight, bias, H0)[-1]
     sigmoid = chain_gradients("sigmoid", depth, weight, bias, H0)[-1]

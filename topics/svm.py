@@ -177,7 +177,9 @@ def c_part(c_box, charts_box, settings, source, own):
         stretched = f", {x_name} stretched ×{STRETCH:g} before fitting" if stretch else ""
         f_values = split.margins * np.where(y == 1, 1, -1)
         score = f"colour: the score f(x), {f_values.min():.1f} to {f_values.max():.1f} on the data — not a probability"
-        show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel, C = {C:g}"
+        # No C in the title: the slider shows it, and a title that changes costs Plotly a restyle of the whole
+        # layout on every move of C (~10 ms of the browser's CPU, standalone), three times a changed shape.
+        show(boundary_figure(X, y, support, xs, ys, surface, f"{kernel} kernel"
                              + (f", γ = {gamma:g}" if kernel != "linear" else "") + stretched, score,
                              *((own.names, own.classes) if own.is_user else ())), "svm_boundary")
         show(loss_figure(split.margins), "svm_loss")
@@ -273,8 +275,7 @@ def play():
                                     help="RBF: exp(−γ‖x − x′‖²), so γ = 1/(2σ²) for a kernel of width σ. Large γ: "
                                          "narrow kernels, each point's influence is local and the boundary wiggles.")
         degree = controls.slider("Polynomial degree", "svm_degree", 2, 5, 3)
-        data_box = st.container()
-        stretch_box = st.container()
+        data_box = st.container()  # the data set's controls and the stretch toggle: one block, not two
         own = own_data("svm", "features_label", max_rows=1000, standardise=True, slug="svm")
     if own.is_user:  # the generator's controls do nothing for a file; the download offers the default data
         dataset, noise, n, seed = "blobs", 0.2, 160, 0
@@ -284,39 +285,37 @@ def play():
                                       labels={"blobs": "overlapping blobs", "xor": "XOR"})
             noise = controls.slider("Noise", "svm_noise", 0.0, 0.6, 0.2, 0.05)
             n = controls.slider("Points", "svm_n", 40, 400, 160, 20)
-    with stretch_box:
+    with data_box:
         x_name = "the x-axis feature" if own.is_user else "x₁"
         stretch = controls.toggle(f"Stretch {'x-axis feature' if own.is_user else 'x₁'} ×{STRETCH:g} (no scaling)",
                                   "svm_stretch", False,
                                   help=f"Fit on 10 × {x_name} and the other feature without standardising: "
                                        f"distances, and so the RBF kernel, are then dominated by {x_name}.")
     if not own.is_user:
-        with stretch_box:
+        with data_box:
             seed = controls.slider("Seed", "svm_seed", 0, 20, 0)
     X, y = builtin_data(dataset, noise, n, seed)
     own.offer(pd.DataFrame({"x1": X[:, 0].round(4), "x2": X[:, 1].round(4), "label": y}))
     if own.is_user:
         X, y = own.X, own.y
-    with chart_col:
-        charts_box = st.container()
-    c_part(c_box, charts_box, (X, y, kernel, gamma, degree, stretch), (dataset, noise, n, seed), own)
+    c_part(c_box, chart_col, (X, y, kernel, gamma, degree, stretch), (dataset, noise, n, seed), own)
     return []
 
 
 def kernel_lift():
     """The kernel trick in 3-D. It has no controls, so it sits in its own section and no slider redraws it."""
-    lift_col, text_col = st.columns([1.6, 1], gap="large")
     Xc, yc, plane = lifted_circles()
-    with lift_col:
+    # One horizontal container rather than two columns (five blocks): Streamlit re-renders every block of the
+    # page twice on each move of C, this section's included.
+    with st.container(horizontal=True, gap="large", vertical_alignment="center"):
         show(lift_figure(Xc, yc, plane), "svm_lift")
-    with text_col:
         st.markdown(
             "**The kernel trick, made visible.** No straight line separates a ring from the disc inside it. "
             "Add a third feature, the squared distance from the centre, and a flat plane does "
             f"(linear SVM in 3-D: {plane.accuracy:.0%} training accuracy). The map (x₁, x₂) → (x₁, x₂, x₁² + x₂²) is "
             "part of a **degree-2 polynomial** feature map: the kernel (x·x′ + 1)² computes inner products of six "
             "such features without building them. It is not the RBF kernel's map, whose feature space has "
-            "infinitely many dimensions and cannot be drawn.")
+            "infinitely many dimensions and cannot be drawn.", width=420)
     return []
 
 

@@ -12,6 +12,7 @@ from engine import embedding
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
 from ui.snippet import reproduce
+from ui.shapes import add_dots
 from ui.theme import figure, show
 from ui.upload import axis_title, own_data
 
@@ -72,23 +73,39 @@ def tsne_map(n, seed, perplexity, rate, iterations, pca_first, user=None):
     return Y, elapsed, embedding.trustworthiness(X, Y, NEIGHBOURS), gaps, spreads
 
 
-def map_figure(Y, y, title, classes=None):
+def map_figure(Y, y, title, classes=None, as_layout=False):
     """The embedded points coloured by class, with each class's label at its centre: the digits, or a file's
-    classes (``classes`` their names; ``y`` None for a file without a label column: one colour)."""
+    classes (``classes`` their names; ``y`` None for a file without a label column: one colour).
+
+    ``as_layout`` (the t-SNE map, which the perplexity slider moves): the points as dots and the labels as
+    annotations, so a move redraws layout without a replot (see ui.shapes), on axes that never move: each
+    coordinate is drawn rescaled to [−1, 1] over the points' extent, the view autorange gave, and the axes
+    show no numbers either way (a t-SNE map's coordinates have no units). The dots show no hover label; the
+    PCA map, which stays put, keeps its hover labels."""
     fig = figure(title, height=460, showlegend=False, margin=dict(l=40, r=10, t=50, b=30))
-    if y is None:
+    names = ([axis_title(c) for c in classes] if classes else [str(d) for d in range(10)]) if y is not None else []
+    present = [d for d in range(len(names)) if np.any(y == d)]
+    centres = np.array([np.median(Y[y == d], axis=0) for d in present])
+    font = dict(size=22 if not classes else 16, color="#111827")
+    if as_layout:
+        low, high = Y.min(axis=0), Y.max(axis=0)
+        middle, half = (low + high) / 2, np.maximum((high - low) / 2, 1e-12)
+        Y, centres = (Y - middle) / half, (centres - middle) / half if len(centres) else centres
+        add_dots(fig, Y[:, 0], Y[:, 1], TEN[0] if y is None else np.array(TEN)[y], size=6)
+        fig.update_layout(annotations=[dict(x=float(cx), y=float(cy), text=names[d], showarrow=False, font=font)
+                                       for d, (cx, cy) in zip(present, centres)])
+        fig.update_xaxes(range=[-1.05, 1.05])
+        fig.update_yaxes(range=[-1.05, 1.05])
+    elif y is None:
         fig.add_trace(dict(type="scatter", x=Y[:, 0], y=Y[:, 1], mode="markers", marker=dict(size=6, color=TEN[0]),
                            hoverinfo="skip"))
     else:
-        names = [axis_title(c) for c in classes] if classes else [str(d) for d in range(10)]
         word = "class" if classes else "digit"
         fig.add_trace(dict(type="scatter", x=Y[:, 0], y=Y[:, 1], mode="markers",
                            marker=dict(size=6, color=y, colorscale=TEN_SCALE, cmin=0, cmax=10),
                            text=[f"{word} {names[d]}" for d in y], hoverinfo="text"))
-        present = [d for d in range(len(names)) if np.any(y == d)]
-        centres = np.array([np.median(Y[y == d], axis=0) for d in present])
         fig.add_trace(dict(type="scatter", x=centres[:, 0], y=centres[:, 1], mode="text", text=[names[d] for d in present],
-                           textfont=dict(size=22 if not classes else 16, color="#111827"), hoverinfo="skip"))
+                           textfont=font, hoverinfo="skip"))
     fig.update_xaxes(showticklabels=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, zeroline=False)
     return fig
@@ -141,7 +158,9 @@ def perplexity_part(perplexity_box, tsne_box, metrics_box, snippet_box, settings
         Y, seconds, trust, gaps, spreads = tsne_map(n, seed, perplexity, rate, iterations, pca_first, user)
     _, pca_seconds, pca_trust = pca_map(n, seed, user)
     with tsne_box:
-        show(map_figure(Y, y, f"t-SNE, perplexity {used:g}", own.classes if own.is_user else None), "tsne_map")
+        # No perplexity in the title: the slider shows it (and the caption the value used, when a small file
+        # lowers it), and a changed title costs Plotly a restyle of the whole layout on every move.
+        show(map_figure(Y, y, "t-SNE (non-linear)", own.classes if own.is_user else None, as_layout=True), "tsne_map")
     with metrics_box:
         if own.is_user:
             lowered = (f" Perplexity {perplexity:g} is too large for {len(X)} points, so {used:g} is used, at most "
@@ -199,8 +218,8 @@ def play():
     with pca_col:
         show(map_figure(Y_pca, tsne_data(n, seed, user)[1], "PCA (linear), same " + ("rows" if own.is_user else "digits"),
                         own.classes if own.is_user else None), "tsne_pca_map")
-    metrics_box, snippet_box = st.container(), st.container()
-    perplexity_part(perplexity_box, tsne_col, metrics_box, snippet_box, (n, seed, rate, iterations, pca_first, own))
+    below = st.container()  # the metrics, then the snippet: one block (Streamlit re-renders each block per move)
+    perplexity_part(perplexity_box, tsne_col, below, below, (n, seed, rate, iterations, pca_first, own))
 
 
 topic_page("tsne", play)
