@@ -4,9 +4,8 @@ import streamlit as st
 
 from engine import attention as att
 from ui import controls
-from ui.cells import add_cells, colorbar
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
-from ui.shapes import add_lines
+from ui.shapes import add_cells, colorbar
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, mark_x, show
 

@@ -6,7 +6,7 @@ import streamlit as st
 from engine import architectures as arch
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import log10_axis, mark_point
+from ui.shapes import add_dots, add_lines, log10_axis, mark_point
 from ui.snippet import reproduce
 from ui.theme import PALETTE, figure, show
 
@@ -23,10 +23,12 @@ def depth_part(depth_box, chart_box, metrics_box, activation):
     plain, residual = flows(depth, activation)
     fig = figure("Gradient norm of each block's weights", height=400, margin=dict(t=60, b=50))
     blocks = np.arange(1, depth + 1)
-    fig.add_trace(dict(type="scatter", x=blocks, y=np.log10(plain), name="plain: h ← act(Wh + b)", mode="lines+markers",
-                       line=dict(color=PALETTE[1], width=3)))
-    fig.add_trace(dict(type="scatter", x=blocks, y=np.log10(residual), name="residual: h ← h + act(Wh + b)",
-                       mode="lines+markers", line=dict(color=PALETTE[0], width=3)))
+    # Both lines change with the depth: layout shapes, so a depth move replots no trace.
+    for norms, name, color in ((plain, "plain: h ← act(Wh + b)", PALETTE[1]),
+                               (residual, "residual: h ← h + act(Wh + b)", PALETTE[0])):
+        logs = np.log10(np.maximum(norms, 1e-300))  # an underflow to 0 would make an unplottable −inf
+        add_lines(fig, blocks, logs, name, dict(color=color, width=3))
+        add_dots(fig, blocks, logs, color, size=8)
     log10_axis(fig, -45, 10, "‖∂loss/∂W‖ (log scale)")
     fig.update_xaxes(title="block (input side first)", range=[0, 51])
     ratio_plain, ratio_res = plain[0] / plain[-1], residual[0] / residual[-1]
