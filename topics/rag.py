@@ -19,6 +19,7 @@ EXAMPLES = {
     "Bloom, other words": ("bloom_filter", "How often does a compact set-membership sketch give bogus matches?"),
 }
 SHOWN_BARS, MAX_CHARS = 10, 360
+LABEL_CHARS = 40  # a bar's label, rank first (so labels stay distinct), cut to fit the chart's left margin
 TITLES = {t.slug: t.title for t in TOPICS}
 
 
@@ -54,15 +55,16 @@ def hit_label(hit):
 def scores_figure(scores, index, k):
     order = np.argsort(-scores, kind="stable")[:SHOWN_BARS]
     shown = [i for i in order if scores[i] > 0]
-    names = [f"{r}. {index.passages[i].slug} · {index.passages[i].section}" for r, i in enumerate(shown, 1)][::-1]
+    full = [f"{r}. {index.passages[i].slug} · {index.passages[i].section}" for r, i in enumerate(shown, 1)][::-1]
+    names = [name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1] + "…" for name in full]  # fit the margin
     values = scores[shown][::-1]
     top = max(0.6, float(np.ceil(scores.max() * 5) / 5))
     fig = figure(f"Best {SHOWN_BARS} of {len(scores)} passages (blue: top k = {k})", height=400,
-                 margin=dict(l=250, t=60))
+                 margin=dict(l=270, t=60))
     # The bars stay grey traces (with their hover labels), the same for every k; the top k are painted blue
     # over them as rectangles (a bar is 0.8 of its category wide), so a k move redraws only layout.
-    fig.add_trace(dict(type="bar", orientation="h", x=values, y=names, marker=dict(color=MUTED),
-                       hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
+    fig.add_trace(dict(type="bar", orientation="h", x=values, y=names, marker=dict(color=MUTED), customdata=full,
+                       hovertemplate="%{customdata}: %{x:.3f}<extra></extra>"))
     for row in range(len(shown) - min(k, len(shown)), len(shown)):
         fig.add_shape(type="rect", x0=0, x1=float(values[row]), y0=row - 0.4, y1=row + 0.4, fillcolor=PALETTE[0],
                       line=dict(width=0))

@@ -5,7 +5,7 @@ import streamlit as st
 from engine import recurrent
 from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
-from ui.shapes import add_lines, log10_axis
+from ui.shapes import add_cells, add_lines, colorbar, log10_axis
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, show
 
@@ -40,10 +40,11 @@ def gradient_figure(results, steps):
 def states_figure(states):
     fig = figure("Plain RNN: hidden units over time (±1 = saturated tanh: almost no gradient passes)", height=300,
                  margin=dict(t=60, b=55))
-    fig.add_trace(dict(type="heatmap", z=states.T, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
-                       colorbar=dict(title=dict(text="h"), thickness=12), hovertemplate="t %{x}, unit %{y}: %{z:.2f}<extra></extra>"))
-    fig.update_xaxes(title="time step t")
-    return fig.update_yaxes(title="unit", showgrid=False)
+    # The states change with the gain: cells drawn as a layout image under a fixed colour bar, so no replot.
+    fig.add_trace(colorbar("RdBu_r", -1, 1, title=dict(text="h"), thickness=12))
+    add_cells(fig, states.T, "RdBu_r", -1, 1)
+    fig.update_xaxes(title="time step t", showgrid=False, zeroline=False)
+    return fig.update_yaxes(title="unit", showgrid=False, zeroline=False)
 
 
 @live_part

@@ -5,6 +5,7 @@ import streamlit as st
 from engine import seq2seq
 from ui import controls
 from ui.page import Claim, live_part, topic_page
+from ui.shapes import legend_entry
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, mark_x, show
 
@@ -43,13 +44,20 @@ def position_figure(acc, length):
     i = int(np.flatnonzero(acc.lengths == length)[0])
     positions = np.arange(1, length + 1)
     fig = figure(f"Length {length}: correct digits by position", height=380, margin=dict(t=110), legend=dict(y=1.02))
-    for kind in seq2seq.KINDS:
-        fig.add_trace(dict(type="bar", x=positions, y=acc.position[kind][i, :length], name=KIND_NAMES[kind],
-                           marker=dict(color=KIND_COLORS[kind]), hovertemplate="output %{x}: %{y:.1%}<extra></extra>"))
+    # Grouped bars as rectangles under fixed legend entries: the length moves every bar, and bar traces would
+    # replot the chart on every move.
+    width = 0.8 / len(seq2seq.KINDS)  # Plotly's grouped bars: a group fills 80 % of its category
+    for j, kind in enumerate(seq2seq.KINDS):
+        legend = legend_entry(fig, KIND_NAMES[kind], mode="markers",
+                              marker=dict(symbol="square", size=14, color=KIND_COLORS[kind]))
+        for position, share in zip(positions, acc.position[kind][i, :length]):
+            left = position - 0.4 + j * width
+            fig.add_shape(type="rect", x0=left, x1=left + width, y0=0, y1=float(share), fillcolor=KIND_COLORS[kind],
+                          line=dict(width=0), layer="below", **legend)
     fig.add_shape(type="line", x0=0.5, x1=length + 0.5, y0=0.1, y1=0.1, line=dict(color=MUTED, dash="dot"))
     fig.add_annotation(x=0.5, y=0.1, xanchor="left", yanchor="bottom", text="chance", showarrow=False,
                        bgcolor="rgba(255,255,255,0.8)")
-    fig.update_xaxes(title="output position (1 = last digit read)", dtick=1)
+    fig.update_xaxes(title="output position (1 = last digit read)", dtick=1, range=[0.5, length + 0.5])
     return fig.update_yaxes(title="share correct", range=[0, 1.05], tickformat=".0%")
 
 
