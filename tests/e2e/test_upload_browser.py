@@ -21,7 +21,7 @@ def test_an_uploaded_file_redraws_the_charts_and_a_hostile_one_is_refused(page, 
     open_uploader(page)
     page.locator(UPLOADER).first.set_input_files(str(VALID / "semicolon_decimal_comma.csv"))
     page.get_by_text("Using your file (40 rows)").wait_for(timeout=60_000)
-    page.wait_for_function(f"() => ({CHARTS_HASH})() !== {builtin!r}", timeout=30_000)
+    page.wait_for_function(f"() => ({CHARTS_HASH})() !== {builtin!r}", timeout=60_000)
     mine = settled_charts_hash(page)
     assert mine != builtin and not problems(page)
     assert "x1 (z-score)" in page.inner_text("[data-testid='stMain']")
@@ -34,5 +34,5 @@ def test_an_uploaded_file_redraws_the_charts_and_a_hostile_one_is_refused(page, 
     assert not alert.locator("b, a, script, .katex").count()  # the file's text is never markup
     wait_for_app(page)
     # Back on the built-in data: wait for the last redraw rather than trusting one quiet moment.
-    page.wait_for_function(f"() => ({CHARTS_HASH})() === {builtin!r}", timeout=30_000)
+    page.wait_for_function(f"() => ({CHARTS_HASH})() === {builtin!r}", timeout=60_000)
     assert not problems(page)
