@@ -4,18 +4,13 @@ What k (the first slider) moves is drawn as layout, so the browser redraws witho
 completed matrix is a PNG (the observed and true ones stay heatmaps, with their hover) and the RMSE curves are
 path shapes. The items stay a scatter trace for their hover, on axes whose range moves only in steps.
 """
-import base64
-import io
-
 import numpy as np
 import streamlit as st
-from PIL import Image
-from plotly.colors import sample_colorscale
 
 from engine import recommender
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_lines
+from ui.shapes import add_cells, add_lines
 from ui.snippet import reproduce
 from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, show
 
@@ -26,7 +21,6 @@ STARS = [[0.0, "#D7191C"], [0.25, "#FDAE61"], [0.5, "#FFFFBF"], [0.75, "#ABD9E9"
 SETTLED = 0.05  # training RMSE moving less than this share of itself over the last 5 epochs counts as settled
 GAP = 1.5  # held-out RMSE within this factor of the training RMSE counts as generalising
 CELL_PX = 8  # pixels per cell of the completed matrix's image: flat blocks that stay sharp when the browser scales it
-STAR_COLORS = np.round(np.array(sample_colorscale(STARS, np.linspace(0, 1, 256), colortype="tuple")) * 255).astype(np.uint8)
 ITEM_RANGES = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # the items chart's half-width snaps to one of these
 
 
@@ -47,21 +41,6 @@ def train(density, seed, k, lr, reg, epochs):
 def stars(z):
     """Ratings (centred on 0) as stars, 3 + rating, clipped to the colour scale's 0.5 … 5.5."""
     return np.where(np.isnan(z), np.nan, np.clip(3 + z, 0.5, 5.5))
-
-
-def stars_image(z):
-    """The matrix ``z`` (row 0 at the top) coloured like the heatmaps, as a PNG data URI; NaN cells transparent.
-
-    Each cell is a CELL_PX-square block, so the cells keep sharp edges when the browser scales the image."""
-    scaled = (stars(np.asarray(z, float)) - 0.5) / 5
-    known = np.isfinite(scaled)
-    rgba = np.zeros(z.shape + (4,), np.uint8)
-    rgba[..., :3] = STAR_COLORS[np.round(np.where(known, scaled, 0) * 255).astype(int)]
-    rgba[..., 3] = np.where(known, 255, 0)
-    blocks = np.repeat(np.repeat(rgba, CELL_PX, axis=0), CELL_PX, axis=1)
-    buffer = io.BytesIO()
-    Image.fromarray(blocks, mode="RGBA").save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def matrices_figure(R, fit, full):
@@ -92,10 +71,7 @@ def matrices_figure(R, fit, full):
     # so this trace never forces a replot; the matrix itself is the image below.
     fig.add_trace(dict(type="heatmap", z=np.zeros((users, items)), opacity=0, showscale=False, xaxis="x2", yaxis="y2",
                        hovertemplate="user %{y}, item %{x}<extra></extra>"))
-    fig.layout["images"] = [dict(source=stars_image(fit.prediction), xref="x2", yref="y2", x=-0.5, y=-0.5,
-                                 sizex=items, sizey=users, sizing="stretch", xanchor="left", yanchor="top",
-                                 layer="below")]
-    return fig
+    return add_cells(fig, stars(fit.prediction), STARS, 0.5, 5.5, x="x2", y="y2", pixels=CELL_PX)
 
 
 def rmse_figure(fit, epochs):

@@ -166,20 +166,28 @@ def add_rings(fig: Figure, x, y, radius: float, name: str, color: str = "#111827
                          line=dict(color=color, width=width), **legend_entry(fig, name, mode="markers", marker=ring))
 
 
+def _color_table(colorscale) -> np.ndarray:
+    """256 RGB colours sampled along a Plotly colour scale: a name ("RdBu_r") or a list of [position, colour]."""
+    return _sampled_scale(colorscale if isinstance(colorscale, str) else tuple(map(tuple, colorscale)))
+
+
 @lru_cache(maxsize=8)
-def _color_table(colorscale: str) -> np.ndarray:
-    """256 RGB colours sampled along a Plotly colour scale."""
-    colors = sample_colorscale(get_colorscale(colorscale), np.linspace(0, 1, 256), colortype="tuple")
+def _sampled_scale(colorscale) -> np.ndarray:
+    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else [list(stop) for stop in colorscale]
+    colors = sample_colorscale(scale, np.linspace(0, 1, 256), colortype="tuple")
     return np.round(np.array(colors) * 255).astype(np.uint8)
+
+
+def _png_uri(image: Image.Image, **save) -> str:
+    """``image`` as a PNG data URI (what a layout image's ``source`` takes)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", **save)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def heatmap_image(z, colorscale: str, zmin: float, zmax: float) -> str:
     """The surface ``z`` (rows follow y upwards) coloured on ``colorscale`` as a PNG data URI."""
-    scaled = np.clip((np.asarray(z, float) - zmin) / (zmax - zmin), 0, 1)
-    rgb = _color_table(colorscale)[np.round(scaled * 255).astype(int)]
-    buffer = io.BytesIO()
-    Image.fromarray(rgb[::-1]).save(buffer, format="PNG")  # image rows run top to bottom
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return _png_uri(Image.fromarray(cell_colors(z, colorscale, zmin, zmax)[::-1]))  # image rows run top to bottom
 
 
 def add_heatmap_image(fig: Figure, xs, ys, z, colorscale: str, zmin: float, zmax: float, opacity: float = 1.0) -> Figure:
@@ -215,9 +223,7 @@ def _grid_image(code_bytes: bytes, shape: tuple, colors: tuple, gap_color: str, 
     # A palette image: one byte a pixel, so encoding takes a third of the time an RGB image did.
     image = Image.fromarray(indices, mode="P")
     image.putpalette([int(c[i:i + 2], 16) for c in (*colors, gap_color) for i in (1, 3, 5)])
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)  # flat blocks compress well anyway
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return _png_uri(image, compress_level=1)  # flat blocks compress well anyway
 
 
 def add_grid_image(fig: Figure, codes, colors, x: str = "x", y: str = "y") -> Figure:
@@ -235,7 +241,7 @@ def add_grid_image(fig: Figure, codes, colors, x: str = "x", y: str = "y") -> Fi
 # trace: a heatmap trace whose values change replots its chart on every move (~120 → 12 ms a redraw for
 # attention's two 10×12 maps). Cell (r, c) is centred on (c, r) with row 0 at the top, like add_grid_image.
 
-def cell_colors(z, colorscale: str, zmin: float, zmax: float) -> np.ndarray:
+def cell_colors(z, colorscale, zmin: float, zmax: float) -> np.ndarray:
     """RGB (uint8, shape z.shape + (3,)) of each value on the colour scale; NaN cells are white."""
     z = np.asarray(z, float)
     scaled = np.clip((np.nan_to_num(z, nan=zmin) - zmin) / (zmax - zmin), 0, 1)
@@ -244,22 +250,24 @@ def cell_colors(z, colorscale: str, zmin: float, zmax: float) -> np.ndarray:
     return rgb
 
 
-def cells_image(z, colorscale: str, zmin: float, zmax: float, pixels: int = 20) -> str:
-    """The cells as a PNG data URI, ``pixels`` px per cell so the browser's scaling keeps their edges sharp."""
-    rgb = np.repeat(np.repeat(cell_colors(z, colorscale, zmin, zmax), pixels, axis=0), pixels, axis=1)
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+def cells_image(z, colorscale, zmin: float, zmax: float, pixels: int = 20) -> str:
+    """The cells as a PNG data URI, ``pixels`` px per cell so the browser's scaling keeps their edges sharp;
+    NaN cells are transparent (the plot's background shows)."""
+    z = np.asarray(z, float)
+    rgba = np.dstack([cell_colors(z, colorscale, zmin, zmax), np.where(np.isnan(z), 0, 255).astype(np.uint8)])
+    return _png_uri(Image.fromarray(np.repeat(np.repeat(rgba, pixels, axis=0), pixels, axis=1), mode="RGBA"),
+                    compress_level=1)
 
 
-def add_cells(fig: Figure, z, colorscale: str, zmin: float, zmax: float, x: str = "x", y: str = "y") -> Figure:
-    """Draw the matrix ``z`` (rows top to bottom) on the axes ``x``, ``y``; NaN cells stay white.
+def add_cells(fig: Figure, z, colorscale, zmin: float, zmax: float, x: str = "x", y: str = "y",
+              pixels: int = 20) -> Figure:
+    """Draw the matrix ``z`` (rows top to bottom) on the axes ``x``, ``y``; NaN cells show the plot's background.
 
     The axes' ranges are fixed to the cells."""
     rows, cols = np.shape(z)
     fig.layout.setdefault("images", []).append(dict(
-        source=cells_image(z, colorscale, zmin, zmax), xref=x, yref=y, x=-0.5, y=-0.5, sizex=cols, sizey=rows,
-        sizing="stretch", xanchor="left", yanchor="top", layer="below"))
+        source=cells_image(z, colorscale, zmin, zmax, pixels), xref=x, yref=y, x=-0.5, y=-0.5, sizex=cols,
+        sizey=rows, sizing="stretch", xanchor="left", yanchor="top", layer="below"))
     return fig.update_layout(**{"xaxis" + x[1:]: dict(range=[-0.5, cols - 0.5]),
                                 "yaxis" + y[1:]: dict(range=[rows - 0.5, -0.5], autorange=False)})
 

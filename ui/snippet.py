@@ -31,10 +31,10 @@ def reproduce(slug: str, code: str, prints: dict[str, str], needs: str = "numpy 
     ``code`` is the script body (dedented here); ``prints`` the numbers the page shows, formatted exactly as
     the script prints them; ``needs`` the packages it imports.
     """
-    script = f"{SNIPPET_MARK} ({slug}). Needs: pip install {needs}\n" + textwrap.dedent(code).strip() + "\n"
     with st.expander("Reproduce in Python", icon=":material/code:", key=snippet_key(slug), on_change="rerun"):
         if not st.session_state.get(snippet_key(slug)):
             return  # filled in when opened: a highlighted code block is dear to re-render on every slider move
+        script = f"{SNIPPET_MARK} ({slug}). Needs: pip install {needs}\n" + textwrap.dedent(code).strip() + "\n"
         st.code(script, language="python")
         st.download_button("Download the script", script, file_name=f"{slug}.py", mime="text/x-python",
                            on_click="ignore", icon=":material/download:")
