@@ -72,9 +72,9 @@ def output_figure(words, V, output, d):
                  xaxis2=dict(domain=[0.54, 1], title="dimension of the output", anchor="y2", **dim_axis),
                  yaxis=dict(showgrid=False, zeroline=False, tickvals=ticks, ticktext=names),
                  yaxis2=dict(anchor="x2", showticklabels=False, ticks="", showgrid=False, zeroline=False))
-    fig.add_trace(colorbar("RdBu", -VALUE_LIMIT, VALUE_LIMIT, thickness=12))
-    add_cells(fig, V[:, :k], "RdBu", -VALUE_LIMIT, VALUE_LIMIT)
-    return add_cells(fig, output[:, :k], "RdBu", -VALUE_LIMIT, VALUE_LIMIT, x="x2", y="y2")
+    fig.add_trace(colorbar("RdBu_r", -VALUE_LIMIT, VALUE_LIMIT, thickness=12))
+    add_cells(fig, V[:, :k], "RdBu_r", -VALUE_LIMIT, VALUE_LIMIT)
+    return add_cells(fig, output[:, :k], "RdBu_r", -VALUE_LIMIT, VALUE_LIMIT, x="x2", y="y2")
 
 
 SNIPPET = '''

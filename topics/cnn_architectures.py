@@ -26,7 +26,7 @@ def depth_part(depth_box, chart_box, metrics_box, activation):
     # Both lines change with the depth: layout shapes, so a depth move replots no trace.
     for norms, name, color in ((plain, "plain: h ← act(Wh + b)", PALETTE[1]),
                                (residual, "residual: h ← h + act(Wh + b)", PALETTE[0])):
-        logs = np.log10(np.maximum(norms, 1e-300))  # an underflow to 0 would make an unplottable −inf
+        logs = np.log10(np.maximum(norms, 1e-46))  # an underflow to 0 sits at the axis floor, not at an unplottable −inf
         add_lines(fig, blocks, logs, name, dict(color=color, width=3))
         add_dots(fig, blocks, logs, color, size=8)
     log10_axis(fig, -45, 10, "‖∂loss/∂W‖ (log scale)")

@@ -104,10 +104,10 @@ def shift_part(controls_box, images_box, profile_box, metrics_box):
     profile = figure(f"Feature map, row {ROW}: the unshifted input against the input shifted by {shift}", height=320,
                      margin=dict(t=80, b=50))
     columns = np.arange(feature.shape[1])
-    profile.add_trace(dict(type="scatter", x=columns, y=feature0[ROW], name="unshifted input", mode="lines",
+    profile.add_trace(dict(type="scatter", x=columns, y=feature0[ROW], name="map of the unshifted input", mode="lines",
                            line=dict(color=MUTED, width=2)))
     # The shifted profile moves with the shift: a layout shape under a fixed legend name, so no trace replots.
-    add_lines(profile, columns, feature[ROW], "shifted input", dict(color=PALETTE[0], width=2))
+    add_lines(profile, columns, feature[ROW], "map of the shifted input", dict(color=PALETTE[0], width=2))
     profile.update_xaxes(title="column", range=[0, feature.shape[1] - 1])
     profile.update_yaxes(title="feature value", range=[-1.05 * scale if feature0.min() < 0 else 0, 1.05 * scale])
     with profile_box:

@@ -70,7 +70,7 @@ def class_names(classes):
 def data_figure(X, y, feature, threshold, best, names=None, classes=None):
     low, high = data_box(X)
     # The threshold goes in the title, not the legend: a legend entry is a trace, and a changed trace replots.
-    fig = figure(f"The data and your split: {FEATURE_LABELS[feature]} ≤ {threshold:g}", height=460, margin=dict(t=50, r=200),
+    fig = figure(f"The data and your split: {axis_names(names)[feature]} ≤ {threshold:g}", height=460, margin=dict(t=50, r=200),
                  legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top"))
     for value, name, color in zip((0, 1), class_names(classes), (NEGATIVE, POSITIVE)):
         members = y == value

@@ -104,7 +104,8 @@ def items_figure(fit):
                            showarrow=False)
         return fig
     q1, q2 = fit.Q[:, 0], fit.Q[:, 1]
-    half = next((r for r in ITEM_RANGES if np.abs(fit.Q[:, :2]).max() + 0.2 <= r), ITEM_RANGES[-1])
+    reach = float(np.abs(fit.Q[:, :2]).max()) + 0.2
+    half = next((r for r in ITEM_RANGES if reach <= r), float(np.ceil(reach)))  # beyond the steps: hold every item
     fig.add_trace(dict(type="scatter", x=q1, y=q2, mode="markers", marker=dict(size=11, color=PALETTE[0]),
                        text=[str(j) for j in range(len(q1))], hovertemplate="item %{text}<extra></extra>",
                        showlegend=False))

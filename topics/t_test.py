@@ -140,7 +140,7 @@ def difference_part(diff_box, samples_box, density_box, table_box, power_box, se
     with table_box:
         # One markdown element for the mean difference and both tests, rather than a row of metric tiles repeating
         # the chosen test's row beside it: Streamlit re-renders every element of the page twice per Δμ move.
-        st.markdown(f"#### Mean difference (a − b): {result.mean_diff:.3f}\n\n"
+        st.markdown(f"#### Observed difference of the sample means x̄a − x̄b: {result.mean_diff:.3f}\n\n"
                     f"**Student against Welch** on these samples ({alternative}; the chosen test in bold):\n\n"
                     + comparison_table(welch, student, test))
         prints = {f"{name} {k}": v for name, r in (("Welch", welch), ("Student", student))
