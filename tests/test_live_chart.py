@@ -6,6 +6,7 @@ import orjson
 import plotly
 
 from ui import live_chart
+from ui.theme import Figure
 
 
 def test_plotly_js_is_the_chart_components_asset_from_the_plotly_package():
@@ -56,3 +57,18 @@ def test_parts_the_browser_holds_are_left_out_and_the_rest_is_sent():
     assert new_data["figure"]["data"] == [{"type": "scatter", "y": [5.0]}] and "frames" not in new_data["figure"]
     whole = orjson.loads(live_chart.chart_payload(spec, {}, None)[0])["figure"]
     assert "data" in whole and "frames" in whole
+
+
+def test_tick_lists_travel_plain_and_change_the_data_revision():
+    """Plotly.react never compares layout data arrays itself: a base64 tick list looked new on every redraw
+    (axes and traces redrawn), and a changed plain one would be missed without a new datarevision."""
+    def payload(ticks, threshold):
+        fig = Figure("ticks").add_trace(dict(type="scatter", y=np.arange(3.0)))
+        fig.update_layout(xaxis=dict(tickvals=np.log2(ticks), ticktext=[str(t) for t in ticks]))
+        fig.add_shape(type="line", x0=threshold, x1=threshold, y0=0, y1=1)
+        return orjson.loads(live_chart.chart_payload(fig.to_dict(), {})[0])["figure"]["layout"]
+
+    layout = payload([2, 4, 8], 1.0)
+    assert layout["xaxis"]["tickvals"] == [1.0, 2.0, 3.0]
+    assert layout["datarevision"] == payload([2, 4, 8], 2.0)["datarevision"]
+    assert layout["datarevision"] != payload([2, 4, 16], 1.0)["datarevision"]

@@ -41,7 +41,7 @@ def weights_figure(words, weights, mask, scale, d):
                        colorbar=dict(title=dict(text="weight"), thickness=12),
                        hovertemplate="query %{y} → key %{x}: %{z:.3f}<extra></extra>"))
     fig.update_xaxes(title="key (attended to)", tickangle=-30, showgrid=False, tickvals=names)
-    return fig.update_yaxes(title="query", autorange="reversed", showgrid=False, tickvals=names)
+    return fig.update_yaxes(title="query", range=[len(names) - 0.5, -0.5], showgrid=False, tickvals=names)
 
 
 def entropy_figure(curves, d):

@@ -154,13 +154,15 @@ def stack():
     st.caption(f"**{PRESET_IDS[preset]} vs the paper:** {PRESET_NOTES[PRESET_IDS[preset]]} Parameters: "
                "C_out·(C_in/g·K² + 1); multiply–adds: H_out·W_out·C_out·(C_in/g)·K² (bias not counted, pooling 0).")
     if shapes:
-        fig = figure("Feature-map side length and channels through the stack", height=340)
+        fig = figure("Feature-map side length (top) and channels (bottom) through the stack", height=400)
         labels = ["input"] + [s.label for s in shapes]
         fig.add_trace(dict(type="bar", x=labels, y=[height] + [s.out_shape[1] for s in shapes], name="height H", marker=dict(color="#0072B2")))
         fig.add_trace(dict(type="scatter", x=labels, y=[channels] + [s.out_shape[0] for s in shapes], name="channels C",
                            yaxis="y2", mode="lines+markers", line=dict(color="#E69F00", width=3)))
-        fig.update_layout(margin=dict(r=75), yaxis=dict(title="H"), yaxis2=dict(title="C", overlaying="y", side="right", showgrid=False,
-                                                                    rangemode="tozero"))
+        # Two panels on one x axis, not a second y axis overlaid on the first: Plotly redraws a chart with an
+        # overlaid axis whole on every rerun, even when nothing in it changed.
+        fig.update_layout(xaxis=dict(anchor="y2"), yaxis=dict(title="H", domain=[0.55, 1], rangemode="tozero"),
+                          yaxis2=dict(title="C", domain=[0, 0.45], anchor="x", rangemode="tozero"))
         show(fig, "cnn_stack_chart")
         metric_row({"total parameters": f"{sum(s.params for s in shapes):,}",
                     "total multiply–adds": f"{sum(s.macs for s in shapes):,}",

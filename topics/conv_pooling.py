@@ -38,9 +38,9 @@ def image_layout(fig, n, titles):
         suffix = "" if i == 0 else str(i + 1)
         fig.update_layout(**{f"xaxis{suffix}": dict(domain=[i * (width + gap), i * (width + gap) + width],
                                                      showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                                                     title=title, range=[0, 1], fixedrange=True),
+                                                     title=title, range=[0, 1], fixedrange=True, constrain="domain"),
                              f"yaxis{suffix}": dict(showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                                                    range=[0, 1], fixedrange=True, anchor=f"x{suffix}",
+                                                    range=[0, 1], fixedrange=True, anchor=f"x{suffix}", constrain="domain",
                                                     scaleanchor=f"x{suffix}")})
     return fig
 

@@ -89,7 +89,7 @@ def contributions_figure(words, C, hits):
                        hovertemplate="%{y} in %{x} %{customdata}: %{z:.3f}<extra></extra>"))
     fig.update_xaxes(title="hit rank (a column sums to its score)", showgrid=False,
                      tickvals=columns)
-    return fig.update_yaxes(title="query word", autorange="reversed", showgrid=False, tickvals=rows)
+    return fig.update_yaxes(title="query word", range=[len(rows) - 0.5, -0.5], showgrid=False, tickvals=rows)
 
 
 SNIPPET = '''

@@ -160,7 +160,7 @@ def gates_figure(memory, step):
     fig = figure(f"Step {step}: h = (1 − z)·n + z·h_before", height=280, margin=dict(l=110, t=50, b=40))
     fig.add_trace(dict(type="bar", x=values, y=labels, orientation="h", text=[f"{v:+.3f}" for v in values],
                        textposition="auto", marker=dict(color=[MUTED, PALETTE[1], PALETTE[4], PALETTE[0], PALETTE[0]])))
-    return fig.update_xaxes(range=[-1.1, 1.1]).update_yaxes(autorange="reversed")
+    return fig.update_xaxes(range=[-1.1, 1.1]).update_yaxes(range=[len(labels) - 0.5, -0.5])
 
 
 @live_part

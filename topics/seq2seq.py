@@ -87,7 +87,7 @@ def alignment_figure(digits, weights, output):
                        colorscale="Blues", reversescale=True, colorbar=dict(title=dict(text="weight"), thickness=12),
                        hovertemplate="output %{y} ← input %{x}: %{z:.2f}<extra></extra>"))
     fig.update_xaxes(title="input position: digit", showgrid=False)
-    return fig.update_yaxes(title="output step: digit", autorange="reversed", showgrid=False)
+    return fig.update_yaxes(title="output step: digit", range=[len(weights) - 0.5, -0.5], showgrid=False)
 
 
 SNIPPET = '''

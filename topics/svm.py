@@ -133,7 +133,7 @@ def cv_figure(grid, C, gamma, kernel):
 def lift_figure(X, y, plane):
     lifted = plane.lifted
     fig = figure("Circles lifted by a degree-2 polynomial feature map", height=460, margin=dict(t=50, l=0, r=0, b=0),
-                 legend=dict(y=0, yanchor="bottom"))  # at the foot: clear of the title
+                 legend=dict(x=0, y=0, yanchor="bottom"))  # at the foot: clear of the title
     for value, color, name in [(0, POSITIVE, "outer ring"), (1, NEGATIVE, "inner disc")]:
         members = y == value
         fig.add_trace(dict(type="scatter3d", x=lifted[members, 0], y=lifted[members, 1], z=lifted[members, 2], mode="markers",
@@ -143,7 +143,9 @@ def lift_figure(X, y, plane):
     fig.add_trace(dict(type="surface", x=g, y=g, z=plane.height(gx, gy), opacity=0.45, showscale=False,
                        colorscale=[[0, "#6B7280"], [1, "#6B7280"]], name="separating plane", hoverinfo="skip"))
     fig.update_layout(scene=dict(xaxis=dict(title=dict(text="x₁")), yaxis=dict(title=dict(text="x₂")),
-                                 zaxis=dict(title=dict(text="x₁² + x₂²")), camera=dict(eye=dict(x=1.6, y=1.6, z=0.8))))
+                                 zaxis=dict(title=dict(text="x₁² + x₂²")), camera=dict(eye=dict(x=1.6, y=1.6, z=0.8)),
+                                 # set, not "auto": Plotly writes an automatic aspect ratio back and redraws each time
+                                 aspectmode="manual", aspectratio=dict(x=1.2, y=1.2, z=0.65)))
     return fig
 
 

@@ -20,6 +20,27 @@ CHARTS_HASH = """() => {
   for (let i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) | 0; }
   return plots.length + ":" + h;
 }"""
+# Each chart redrawn (Plotly.react) with the figure the server last sent it, as ui.live_chart would draw it
+# again: the DOM nodes that redraw touches. Zero unless Plotly reads some part of an unchanged figure as new,
+# and then it redraws axes and traces on every slider move: base64 tick values did (ui.theme.plain_arrays), and
+# so do autorange="reversed" (use a reversed range), an overlaid second y axis, a log axis with dtick="D2", and
+# scaleanchor without constrain="domain" (ui.theme.square_axes).
+REDRAW_UNCHANGED = """async () => {
+  const touched = [];
+  for (const chart of document.querySelectorAll(".js-plotly-plot")) {
+    const sent = () => ({...JSON.parse(chart.playgroundText).figure.layout,
+                         template: chart.playgroundTemplate});  // kept while its text is the same, as ui.live_chart does
+    await Plotly.react(chart, chart.playgroundData, sent(), chart._context);  // a 3-D scene settles on its first redraw
+    let count = 0;
+    const observer = new MutationObserver((records) => { count += records.length; });
+    observer.observe(chart, {subtree: true, childList: true, attributes: true, characterData: true});
+    await Plotly.react(chart, chart.playgroundData, sent(), chart._context);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    touched.push(count);
+  }
+  return touched;
+}"""
 HOSTILE_VALUES = ["NaN", "1e309", "-1", "banana", "<script>alert(1)</script>", ""]
 
 
@@ -87,6 +108,8 @@ def test_page_loads_with_charts_and_no_exception(page, server, slug):
     open_topic(page, server, slug)
     assert not problems(page)
     assert page.locator(DRAWN_CHART).count() >= 1
+    assert page.evaluate(REDRAW_UNCHANGED) == [0] * page.locator(PLOT).count(), \
+        "a chart redrawn with its own figure changed the DOM: Plotly reads part of its layout as new every time"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
