@@ -8,7 +8,7 @@ from ui import controls
 from ui.page import Claim, Identity, live_part, metric_row, topic_page
 from ui.shapes import add_lines, heatmap_image, log10_axis, mark_point
 from ui.snippet import reproduce
-from ui.theme import MUTED, PALETTE, figure, show
+from ui.theme import MUTED, PALETTE, figure, show, square_axes
 
 SIDE = 64
 KERNEL_NAMES = {"Edge": "edge", "Blur": "blur", "Sharpen": "sharpen", "Custom": None}  # shown (and in the URL) → engine
@@ -38,10 +38,10 @@ def image_layout(fig, n, titles):
         suffix = "" if i == 0 else str(i + 1)
         fig.update_layout(**{f"xaxis{suffix}": dict(domain=[i * (width + gap), i * (width + gap) + width],
                                                      showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                                                     title=title, range=[0, 1], fixedrange=True, constrain="domain"),
+                                                     title=title, range=[0, 1], fixedrange=True),
                              f"yaxis{suffix}": dict(showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                                                    range=[0, 1], fixedrange=True, anchor=f"x{suffix}", constrain="domain",
-                                                    scaleanchor=f"x{suffix}")})
+                                                    range=[0, 1], fixedrange=True, anchor=f"x{suffix}")})
+        square_axes(fig, f"x{suffix}", f"y{suffix}")
     return fig
 
 

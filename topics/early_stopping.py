@@ -34,7 +34,7 @@ def losses_figure(result, stopped, best):
     low = min(result.train_loss.min(), result.val_loss.min())
     high = max(result.val_loss.max(), result.test_loss.max(), result.train_loss[:5].max())
     fig.update_xaxes(title="epoch", range=[0, epochs[-1]])
-    ticks = [m * 10.0 ** e for e in range(-4, 3) for m in (1, 2, 5)]  # 1-2-5 labels, uncluttered
+    ticks = controls.powers_of_ten(-4, 3)  # 1-2-5 labels, uncluttered
     fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks], title="mean squared error", range=[np.floor(np.log10(low) * 2) / 2, np.ceil(np.log10(high) * 2) / 2])
     return fig
 

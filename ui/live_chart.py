@@ -198,7 +198,8 @@ def chart_payload(spec: dict, config: dict, held: tuple[int, int | None] | None 
     """The bytes one chart sends, and the (data, frames) revisions the browser holds once it has them.
 
     The figure's layout is stamped with ``datarevision``, a hash of the data and of the layout's data
-    arrays (``layout_data_arrays``), so Plotly.react knows when only the rest of the layout changed; ``frames_revision`` is a hash of the animation frames. ``held`` are the
+    arrays (``layout_data_arrays``), so Plotly.react knows when only the rest of the layout changed;
+    ``frames_revision`` is a hash of the animation frames. ``held`` are the
     revisions the browser already holds for this chart: data or frames with those revisions are left
     out, since the browser keeps what it unpacked. Resending unchanged parts was the largest cost of a
     step move on the EM page (290 KB of ▶ Play frames each time; its median move went from about 130 ms
