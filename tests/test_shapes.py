@@ -4,11 +4,12 @@ import io
 import re
 
 import numpy as np
+import pytest
 import plotly.graph_objects as go
 from PIL import Image
 
 from ui.shapes import (DOTS_LAYER, add_cells, add_contours, add_dots, add_grid_image, add_heatmap_image, add_polylines,
-                       add_rings, cell_colors, cells_image, colorbar, contour_path, fill_under, grid_image, heatmap_image,
+                       add_rings, cell_colors, cells_image, cells_svg, colorbar, contour_path, fill_under, grid_image, heatmap_image,
                        log10_axis, mark_point, svg_path)
 from ui.theme import figure
 
@@ -193,3 +194,36 @@ def test_cells_span_the_axes_of_their_panel_and_the_figure_validates():
     fig.update_layout(xaxis2=dict(anchor="y2"), yaxis2=dict(anchor="x2"))
     go.Figure(fig.to_dict())  # every property is one Plotly knows
     assert fig.data[0]["marker"]["cmin"] == -3 and fig.data[0]["marker"]["showscale"]
+
+
+def decode_svg(uri: str) -> str:
+    assert uri.startswith("data:image/svg+xml;base64,")
+    return base64.b64decode(uri.split(",", 1)[1]).decode()
+
+
+def test_printed_cells_place_each_value_in_its_cell_in_percent_with_legible_text():
+    import xml.etree.ElementTree as ET
+    z = np.array([[0.0, 1.0], [0.5, np.nan], [0.25, 0.75]])
+    text = np.char.mod("%.2f", z)
+    root = ET.fromstring(decode_svg(cells_svg(z, "Blues", 0, 1, text, gap=3, font_size=13)))
+    assert "viewBox" not in root.attrib and root.get("width") == "100%" and root.get("font-size") == "13"
+    ns = "{http://www.w3.org/2000/svg}"
+    rects, texts = root.findall(ns + "rect"), root.findall(ns + "text")
+    assert len(rects) == len(texts) == 5  # the NaN cell is left empty
+    colors = cell_colors(z, "Blues", 0, 1)
+    by_place = {(rect.get("x"), rect.get("y")): (rect, label) for rect, label in zip(rects, texts)}
+    rect, label = by_place[("50%", "0%")]  # row 0, column 1: the value 1, darkest blue
+    assert rect.get("width") == "50%" and float(rect.get("height").rstrip("%")) == pytest.approx(100 / 3, abs=1e-3)
+    assert rect.get("fill") == "#{:02X}{:02X}{:02X}".format(*colors[0, 1]) and rect.get("stroke-width") == "3"
+    assert (label.text, label.get("x"), label.get("fill")) == ("1.00", "75%", "#FFFFFF")  # white on dark
+    rect, label = by_place[("0%", "0%")]
+    assert (label.text, label.get("fill")) == ("0.00", "#111827")  # dark on the palest cell
+    assert ("50%", f"{100 / 3:.6g}%") not in by_place  # row 1, column 1 was NaN
+
+
+def test_printed_cells_escape_their_text_and_replace_the_png_in_add_cells():
+    fig = add_cells(figure(), np.ones((1, 2)), "Blues", 0, 1, text=[["<b>", "a&b"]])
+    (image,) = fig.layout["images"]
+    svg = decode_svg(image["source"])
+    assert "&lt;b&gt;" in svg and "a&amp;b" in svg and "<b>" not in svg
+    assert fig.layout["xaxis"]["range"] == [-0.5, 1.5] and fig.layout["yaxis"]["range"] == [0.5, -0.5]

@@ -31,17 +31,15 @@ def labels(words):
 
 
 def weights_figure(words, weights, mask, scale, d):
-    names = labels(words)
-    shown = np.where(mask, weights, np.nan)
+    """The weights as cells with each printed in its cell (an image, so a d_k move redraws no trace)."""
+    names, ticks = labels(words), list(range(len(words)))
     title = f"softmax(QKᵀ{'/√' + str(d) if scale else ''}) — each row sums to 1"
-    fig = figure(title, height=440, margin=dict(l=100, t=70, b=95))
-    fig.add_trace(dict(type="heatmap", z=shown, x=names, y=names, zmin=0, zmax=1, colorscale="Blues", reversescale=True,
-                       text=np.where(mask, np.char.mod("%.2f", weights), ""), texttemplate="%{text}",
-                       textfont=dict(size=12),
-                       colorbar=dict(title=dict(text="weight"), thickness=12),
-                       hovertemplate="query %{y} → key %{x}: %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(title="key (attended to)", tickangle=-30, showgrid=False, tickvals=names)
-    return fig.update_yaxes(title="query", range=[len(names) - 0.5, -0.5], showgrid=False, tickvals=names)
+    fig = figure(title, height=440, margin=dict(l=100, t=70, b=95),
+                 xaxis=dict(title="key (attended to)", tickangle=-30, showgrid=False, zeroline=False, tickvals=ticks,
+                            ticktext=names),
+                 yaxis=dict(title="query", showgrid=False, zeroline=False, tickvals=ticks, ticktext=names))
+    fig.add_trace(colorbar("Blues", 0, 1, title=dict(text="weight"), thickness=12))
+    return add_cells(fig, np.where(mask, weights, np.nan), "Blues", 0, 1, text=np.char.mod("%.2f", weights))
 
 
 def entropy_figure(curves, d):

@@ -10,7 +10,7 @@ from plotly.colors import get_colorscale
 from engine import graphs
 from ui import controls
 from ui.page import Claim, Identity, live_part, topic_page
-from ui.shapes import legend_entry, mark_point
+from ui.shapes import add_cells, legend_entry, mark_point
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, mark_x, shade_x, show
 
@@ -87,7 +87,8 @@ def pair(values):
 
 
 def intermediates_figure(eager, shift, rows):
-    """Every value of the eager run as a row of cells with the number printed in each (the output row has 2)."""
+    """Every value of the eager run as a row of cells with the number printed in each (the output row has 2): an
+    image, so a move of the input redraws no trace."""
     n = len(eager.names)
     z = np.full((rows, 4), np.nan)
     for row, values in enumerate(eager.values):
@@ -99,10 +100,7 @@ def intermediates_figure(eager, shift, rows):
                  xaxis=dict(range=[-0.5, 3.5], tickvals=[0, 1, 2, 3], title="entry", showgrid=False, zeroline=False),
                  yaxis=dict(range=[rows - 0.5, -0.5], tickvals=list(range(n)), ticktext=list(eager.names),
                             showgrid=False, zeroline=False))
-    fig.add_trace(dict(type="heatmap", z=z, zmin=-CELL_LIMIT, zmax=CELL_LIMIT, colorscale=DIVERGING,
-                       showscale=False, xgap=3, ygap=3, texttemplate="%{z:.3f}", textfont=dict(size=14),
-                       hovertemplate="entry %{x}: %{z:.4f}<extra></extra>"))
-    return fig
+    return add_cells(fig, z, DIVERGING, -CELL_LIMIT, CELL_LIMIT, text=np.char.mod("%.3f", z), gap=3, font_size=14)
 
 
 def sweep_figure(result, shift, example_shift, eager, model, y_range):

@@ -25,13 +25,17 @@ TITLES = {t.slug: t.title for t in TOPICS}
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def retrieve(query, k, fingerprint):
-    """Scores of every passage, the top-k hits, each word's share of their scores and the extracted answer
-    (cached per question, k and state of the notes on disk)."""
+    """Scores of every passage, the best SHOWN_BARS passages with each query word's share of their scores, the
+    top-k hits among them and the extracted answer (cached per question, k and state of the notes on disk).
+
+    The shares are computed for all the shown passages, whatever k, so a k move only changes which columns
+    of the chart are greyed (a layout change) and the passages just outside k stay in view."""
     index = rt.notes_index()
     scores = rt.all_scores(query, index)
-    hits = rt.search_notes(query, k=k, index=index)
-    words, C = rt.term_contributions(query, hits, index=index)
-    return scores, hits, words, C, rt.extractive_answer(query, hits, n_sentences=2, index=index)
+    ranked = rt.search_notes(query, k=SHOWN_BARS, index=index)
+    words, C = rt.term_contributions(query, ranked, index=index)
+    hits = ranked[:k]  # search_notes ranks with a stable sort: its top k are the first k of its top 10
+    return scores, ranked, hits, words, C, rt.extractive_answer(query, hits, n_sentences=2, index=index)
 
 
 def page_link(slug, state=""):
@@ -75,19 +79,25 @@ def scores_figure(scores, index, k):
     return fig.update_yaxes(showgrid=False, showticklabels=bool(shown))
 
 
-def contributions_figure(words, C, hits):
-    columns = [f"[{h.rank}]" for h in hits] or ["(no hit)"]
-    z = C if hits else np.zeros((len(words), 1))
+def contributions_figure(words, C, ranked, k):
+    """Each word's share of the best passages' scores; the columns past the top k are greyed, not left out
+    (so a k move redraws only that grey rectangle, and the near misses stay comparable)."""
+    columns = [f"[{h.rank}]" for h in ranked] or ["(no hit)"]
+    z = C if ranked else np.zeros((len(words), 1))
     rows = [f"{w}" for w in words] or ["(no word left after stop words)"]
     if not words:
         z = np.zeros((1, len(columns)))
-    fig = figure("Each query word's share q_t·d_t of a hit's score", height=400, margin=dict(l=140, t=60))
+    fig = figure("Each word's share q_t·d_t of a score (grey: not in the top k)",
+                 height=400, margin=dict(l=140, t=60))
     fig.add_trace(dict(type="heatmap", z=z, x=columns, y=rows, zmin=0, zmax=max(0.25, float(z.max())),
                        colorscale="Blues", reversescale=True, colorbar=dict(thickness=12),
                        text=np.char.mod("%.3f", z), texttemplate="%{text}",
-                       customdata=[[h.slug for h in hits] or [""]] * len(rows),
+                       customdata=[[h.slug for h in ranked] or [""]] * len(rows),
                        hovertemplate="%{y} in %{x} %{customdata}: %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(title="hit rank (a column sums to its score)", showgrid=False,
+    if k < len(ranked):
+        fig.add_shape(type="rect", x0=k - 0.5, x1=len(ranked) - 0.5, y0=0, y1=1, yref="paper", layer="above",
+                      fillcolor="rgba(255, 255, 255, 0.75)", line=dict(width=0))
+    fig.update_xaxes(title="passage rank (a column sums to its score)", showgrid=False,
                      tickvals=columns)
     return fig.update_yaxes(title="query word", range=[len(rows) - 0.5, -0.5], showgrid=False, tickvals=rows)
 
@@ -138,7 +148,7 @@ def query_part(controls_box, answer_box, scores_box, words_box, snippet_box):
     own = own.strip()
     target, query = (None, own) if own else EXAMPLES[example]
     index = rt.notes_index()
-    scores, hits, words, C, answer = retrieve(query, k, rt.fingerprint())
+    scores, ranked, hits, words, C, answer = retrieve(query, k, rt.fingerprint())
     by_rank = {h.rank: h for h in hits}
     with answer_box:
         if answer:
@@ -158,7 +168,7 @@ def query_part(controls_box, answer_box, scores_box, words_box, snippet_box):
     with scores_box:
         show(scores_figure(scores, index, k), "rag_scores")
     with words_box:
-        show(contributions_figure(words, C, hits), "rag_words")
+        show(contributions_figure(words, C, ranked, k), "rag_words")
     known = sum(w in index.vocabulary for w in words)
     prints = {"hits": str(len(hits))}
     for h in hits:
