@@ -128,6 +128,18 @@ def test_log10_axis_labels_whole_decades_and_covers_the_values():
     assert log10_axis(figure(), -12.3, -0.2, "g").layout == log10_axis(figure(), -13.6, -0.9, "g").layout
 
 
+def test_a_snapped_log10_axis_ends_on_multiples_of_the_snap_and_holds_through_bigger_moves():
+    for low, high in ((-12.3, 0.8), (-0.4, 0.0), (-47.0, 3.1), (-1.5, 250.0)):
+        axis = log10_axis(figure(), low, high, "g", snap=5).layout["yaxis"]
+        ticks = axis["tickvals"]
+        assert ticks[0] % 5 == 0 and ticks[-1] % 5 == 0 and ticks[0] <= low and ticks[-1] >= high
+        assert len(ticks) <= 9 and len(set(np.diff(ticks))) <= 1
+    # Sigmoid's chain at depth 20 falls by about a decade per 0.1 of w: the unsnapped axis changes, the snapped holds.
+    assert log10_axis(figure(), -11.2, 0.4, "g").layout != log10_axis(figure(), -12.1, 0.9, "g").layout
+    assert (log10_axis(figure(), -11.2, 0.4, "g", snap=5).layout
+            == log10_axis(figure(), -14.6, 4.9, "g", snap=5).layout)
+
+
 def test_a_grid_on_second_axes_gets_its_own_square_cells():
     fig = add_grid_image(add_grid_image(figure(), np.ones((5, 5)), ["#000000", "#FFFFFF"]),
                          np.ones((2, 3)), ["#000000", "#FFFFFF"], x="x2", y="y2")

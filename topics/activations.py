@@ -100,7 +100,8 @@ def depth_figure(chosen, depth, weight, bias):
         add_lines(fig, layers, bound, "bound (|w|/4)ⁿ for sigmoid", dict(color="#111827", width=2, dash="dot"))
         logs.append(bound)
     fig.update_xaxes(title="layers n", range=[-0.5, depth + 0.5])
-    return log10_axis(fig, min(v.min() for v in logs), max(v.max() for v in logs), "gradient magnitude")
+    # w moves the ends by about a decade a step at depth 20: snapping to 5 decades keeps the axis for several moves.
+    return log10_axis(fig, min(v.min() for v in logs), max(v.max() for v in logs), "gradient magnitude", snap=5)
 
 
 def snippet(chosen, weight, bias, x_read, depth):

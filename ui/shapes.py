@@ -123,16 +123,19 @@ def add_lines(fig: Figure, x, ys, name: str, line: dict, opacity: float = 1.0, c
     return fig.add_shape(type="path", path=path, xref=xref, yref=yref, name=name, line=line, opacity=opacity, **legend)
 
 
-def log10_axis(fig: Figure, low: float, high: float, title: str, axis: str = "yaxis") -> Figure:
+def log10_axis(fig: Figure, low: float, high: float, title: str, axis: str = "yaxis", snap: int = 1) -> Figure:
     """A linear axis over log10 values labelled in powers of ten, for data drawn as shapes.
 
     Shapes on a Plotly log axis must be given in log10 units anyway, and a linear axis keeps the ticks under
     our control: whole decades, at most about eight of them, written 10⁻⁶ style. Both ends of the range sit
-    on ticks, so values that move a little leave the axis as it was and Plotly redraws only the shapes."""
-    first, last = int(np.floor(low)), int(np.ceil(high))
+    on ticks, so values that move a little leave the axis as it was and Plotly redraws only the shapes.
+    ``snap`` (decades) puts both ends on multiples of it: for values that move by a decade or more each time a
+    slider moves, snap=5 changes the axis once every few moves instead of on every one."""
+    first, last = int(np.floor(low / snap)) * snap, int(np.ceil(high / snap)) * snap
     if last - first < 1:
         first, last = first - 1, last + 1
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / s <= 8)
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200)
+                if (last - first) / s <= 8 and (snap % s == 0 or s % snap == 0))
     first, last = first - first % step, last + -last % step
     decades = list(range(first, last + 1, step))
     pad = 0.04 * (last - first)
