@@ -6,7 +6,7 @@ from scipy import stats
 from engine import confidence
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_lines, add_polylines
+from ui.shapes import add_lines, add_lines_image
 from ui.snippet import reproduce
 from ui.theme import BAD, MUTED, NEGATIVE, figure, show
 
@@ -52,25 +52,27 @@ def nice_ceil(value):
 
 
 def forest_figure(result, sigma, n, level):
-    """The first 100 intervals, covering ones blue and misses orange, around the true mean (layout shapes)."""
+    """The first 100 intervals, covering ones blue and misses orange (one SVG image), around the true mean."""
     shown = result.intervals[:N_SHOWN]
     hit = result.covered[:N_SHOWN]
     rows = np.arange(1, N_SHOWN + 1)
     misses = int((~hit).sum())
     fig = figure(f"{N_SHOWN} samples, one {level:.0%} interval each: {misses} miss μ", height=600,
                  margin=dict(t=75, b=55))
-    for mask, color, name in ((hit, NEGATIVE, "contains μ"), (~hit, BAD, "misses μ")):
-        lines = [(shown[i], np.array([rows[i], rows[i]])) for i in np.flatnonzero(mask)]
-        add_polylines(fig, lines, name, line=dict(color=color, width=3))
+    # The axis depends on σ and n, not on the level, so a level move redraws only the intervals: one SVG image,
+    # which Plotly swaps without redrawing the axes and the 100 sample means (as it would for path shapes).
+    reach = nice_ceil(3.2 * sigma / np.sqrt(n) * stats.t.ppf(0.975, n - 1) / 1.96)
+    x_range, y_range = [MU - reach, MU + reach], [N_SHOWN + 1.5, -0.5]
+    add_lines_image(fig, [(name, [(shown[i], np.array([rows[i], rows[i]])) for i in np.flatnonzero(mask)], color, 3)
+                          for mask, color, name in ((hit, NEGATIVE, "contains μ"), (~hit, BAD, "misses μ"))],
+                    x_range, y_range)
     fig.add_trace(dict(type="scatter", x=result.means[:N_SHOWN], y=rows, mode="markers", name="sample mean",
                        marker=dict(color="#111827", size=5), hovertemplate="sample %{y}: mean %{x:.3f}<extra></extra>"))
     fig.add_shape(type="line", x0=MU, x1=MU, y0=0, y1=1, yref="paper", line=dict(color="#111827", width=2))
     fig.add_annotation(x=MU, y=0, yref="paper", yanchor="bottom", text="true mean μ", showarrow=False,
                        bgcolor="rgba(255,255,255,0.85)")
-    # The axis depends on σ and n, not on the level, so a level move redraws only the intervals.
-    reach = nice_ceil(3.2 * sigma / np.sqrt(n) * stats.t.ppf(0.975, n - 1) / 1.96)
-    fig.update_xaxes(range=[MU - reach, MU + reach], title="value")
-    fig.update_yaxes(range=[N_SHOWN + 1.5, -0.5], title="sample number", showgrid=False)
+    fig.update_xaxes(range=x_range, title="value")
+    fig.update_yaxes(range=y_range, title="sample number", showgrid=False)
     return fig
 
 

@@ -85,6 +85,33 @@ def add_polylines(fig: Figure, lines, name: str, line: dict, closed: bool = Fals
                          line=line, **legend)
 
 
+def add_lines_image(fig: Figure, groups, x_range, y_range, xref: str = "x", yref: str = "y") -> Figure:
+    """Polylines drawn as one SVG image stretched over fixed axis ranges, a legend entry per group.
+
+    ``groups`` is a list of (name, lines, color, width), ``lines`` (x, y) pairs of arrays in data units;
+    ``x_range`` and ``y_range`` are the axes' fixed ranges (a reversed one too). A changed path shape is
+    ``calc+arraydraw`` to Plotly: it recomputes the chart and redraws its axes and every trace (the CI
+    forest: ~1,000 DOM changes a move), where a changed image swaps one attribute (~60). The strokes keep
+    their width in screen pixels (``vector-effect``) though the image is stretched; no hover, as for shapes."""
+    (x0, x1), (y0, y1) = (float(v) for v in x_range), (float(v) for v in y_range)
+    if x0 == x1 or y0 == y1:
+        raise ValueError(f"x_range and y_range must have two different ends, got {x_range} and {y_range}")
+    paths = []
+    for name, lines, color, width in groups:
+        legend_entry(fig, name, mode="lines", line=dict(color=color, width=width))
+        d = " ".join(filter(None, (svg_path((np.asarray(x, float) - x0) / (x1 - x0) * 1000, (y1 - np.asarray(y, float)) / (y1 - y0) * 1000)
+                                for x, y in lines)))
+        if d:
+            paths.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" fill="none" '
+                         'vector-effect="non-scaling-stroke"/>')
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000" preserveAspectRatio="none">'
+           + "".join(paths) + "</svg>")
+    image = dict(source="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"),
+                 xref=xref, yref=yref, x=min(x0, x1), y=y1, sizex=abs(x1 - x0), sizey=abs(y1 - y0), sizing="stretch",
+                 xanchor="left", yanchor="top", layer="below")
+    return fig.update_layout(images=[*fig.layout.get("images", []), image])
+
+
 DOTS_LAYER = "between"  # above the grid, below any trace; ui.live_chart's CSS rounds line caps here and only here
 
 
