@@ -8,8 +8,8 @@ import pytest
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.shapes import (DOTS_LAYER, add_cells, add_lines_image, add_contours, add_dots, add_grid_image, add_heatmap_image, add_polylines,
-                       add_rings, cell_colors, cells_image, cells_svg, colorbar, contour_path, fill_under, grid_image, heatmap_image,
+from ui.shapes import (DOTS_LAYER, add_cells, add_contours, add_dots, add_grid_image, add_heatmap_image, add_lines_image,
+                       add_polylines, add_rings, cell_colors, cells_image, cells_svg, colorbar, contour_path, fill_under, grid_image, heatmap_image,
                        log10_axis, mark_point, svg_path)
 from ui.theme import figure
 
@@ -242,13 +242,12 @@ def test_printed_cells_escape_their_text_and_replace_the_png_in_add_cells():
 
 
 def test_lines_image_maps_data_units_onto_the_stretched_box_even_on_a_reversed_axis():
-    import base64
     fig = add_lines_image(figure(), [("hit", [([-1.0, 1.0], [0.0, 0.0]), ([0.0, 0.5], [10.0, 10.0])], "#0072B2", 3),
                                      ("miss", [], "#D55E00", 3)], [-2.0, 2.0], [10.0, -0.0])
     image = fig.layout["images"][0]
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-2.0, 0.0, 4.0, 10.0)
     assert image["xanchor"] == "left" and image["yanchor"] == "top" and image["sizing"] == "stretch"
-    svg = base64.b64decode(image["source"].split(",", 1)[1]).decode()
+    svg = decode_svg(image["source"])
     # y = 0 is the top of a reversed [10, 0] axis, y = 10 its bottom; x = -2 … 2 spans 0 … 1000.
     np.testing.assert_allclose(path_points(svg), [[250, 0], [750, 0], [500, 1000], [625, 1000]])
     assert svg.count("<path") == 1 and 'vector-effect="non-scaling-stroke"' in svg

@@ -96,20 +96,19 @@ def add_lines_image(fig: Figure, groups, x_range, y_range, xref: str = "x", yref
     (x0, x1), (y0, y1) = (float(v) for v in x_range), (float(v) for v in y_range)
     if x0 == x1 or y0 == y1:
         raise ValueError(f"x_range and y_range must have two different ends, got {x_range} and {y_range}")
+    def box(x, y):  # data units → the image's 0 … 1000 box, (x0, y1) at its top left
+        return (np.asarray(x, float) - x0) / (x1 - x0) * 1000, (y1 - np.asarray(y, float)) / (y1 - y0) * 1000
+
     paths = []
     for name, lines, color, width in groups:
         legend_entry(fig, name, mode="lines", line=dict(color=color, width=width))
-        d = " ".join(filter(None, (svg_path((np.asarray(x, float) - x0) / (x1 - x0) * 1000, (y1 - np.asarray(y, float)) / (y1 - y0) * 1000)
-                                for x, y in lines)))
+        d = " ".join(filter(None, (svg_path(*box(x, y)) for x, y in lines)))
         if d:
             paths.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" fill="none" '
                          'vector-effect="non-scaling-stroke"/>')
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000" preserveAspectRatio="none">'
            + "".join(paths) + "</svg>")
-    image = dict(source="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"),
-                 xref=xref, yref=yref, x=min(x0, x1), y=y1, sizex=abs(x1 - x0), sizey=abs(y1 - y0), sizing="stretch",
-                 xanchor="left", yanchor="top", layer="below")
-    return fig.update_layout(images=[*fig.layout.get("images", []), image])
+    return _add_stretched_image(fig, _svg_uri(svg), xref, yref, x0, y1, abs(x1 - x0), abs(y1 - y0))
 
 
 DOTS_LAYER = "between"  # above the grid, below any trace; ui.live_chart's CSS rounds line caps here and only here
@@ -216,6 +215,20 @@ def _png_uri(image: Image.Image, **save) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _svg_uri(svg: str) -> str:
+    """An SVG document as a data URI (what a layout image's ``source`` takes)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def _add_stretched_image(fig: Figure, source: str, xref: str, yref: str, left: float, top: float, width: float,
+                         height: float, **style) -> Figure:
+    """Lay ``source`` over the rectangle from (left, top), ``width`` × ``height`` axis units, under the traces."""
+    fig.layout.setdefault("images", []).append(dict(
+        source=source, xref=xref, yref=yref, x=left, y=top, sizex=width, sizey=height, sizing="stretch",
+        xanchor="left", yanchor="top", layer="below", **style))
+    return fig
+
+
 def heatmap_image(z, colorscale: str, zmin: float, zmax: float) -> str:
     """The surface ``z`` (rows follow y upwards) coloured on ``colorscale`` as a PNG data URI."""
     return _png_uri(Image.fromarray(cell_colors(z, colorscale, zmin, zmax)[::-1]))  # image rows run top to bottom
@@ -223,11 +236,8 @@ def heatmap_image(z, colorscale: str, zmin: float, zmax: float) -> str:
 
 def add_heatmap_image(fig: Figure, xs, ys, z, colorscale: str, zmin: float, zmax: float, opacity: float = 1.0) -> Figure:
     """Paint ``z`` over the rectangle the grid spans, under the traces."""
-    image = dict(source=heatmap_image(z, colorscale, zmin, zmax), xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
-                 sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch", layer="below",
-                 opacity=opacity, xanchor="left", yanchor="top")
-    fig.layout.setdefault("images", []).append(image)
-    return fig
+    return _add_stretched_image(fig, heatmap_image(z, colorscale, zmin, zmax), "x", "y", float(xs[0]), float(ys[-1]),
+                                float(xs[-1] - xs[0]), float(ys[-1] - ys[0]), opacity=opacity)
 
 
 def grid_image(codes, colors, gap_color: str = "#FFFFFF", pixels: int = 480) -> str:
@@ -260,9 +270,7 @@ def _grid_image(code_bytes: bytes, shape: tuple, colors: tuple, gap_color: str, 
 def add_grid_image(fig: Figure, codes, colors, x: str = "x", y: str = "y") -> Figure:
     """Draw the cell grid ``codes`` on the axes ``x``, ``y`` with row 0 at the top, cell (r, c) centred on (c, r)."""
     rows, cols = np.shape(codes)
-    fig.layout.setdefault("images", []).append(dict(
-        source=grid_image(codes, colors), xref=x, yref=y, x=-0.5, y=-0.5, sizex=cols, sizey=rows,
-        sizing="stretch", xanchor="left", yanchor="top", layer="below"))
+    _add_stretched_image(fig, grid_image(codes, colors), x, y, -0.5, -0.5, cols, rows)
     fig.update_layout(**{"xaxis" + x[1:]: dict(range=[-0.5, cols - 0.5]),
                          "yaxis" + y[1:]: dict(range=[rows - 0.5, -0.5])})  # reversed: row 0 at the top
     return square_axes(fig, x, y)  # square cells; the plot area shrinks to the grid
@@ -314,7 +322,7 @@ def cells_svg(z, colorscale, zmin: float, zmax: float, text, gap: float = 0, fon
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%" font-size="{font_size}" '
            f'font-family="Open Sans, Arial, sans-serif" text-anchor="middle" dominant-baseline="central">'
            + "".join(cells) + "</svg>")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    return _svg_uri(svg)
 
 
 def add_cells(fig: Figure, z, colorscale, zmin: float, zmax: float, x: str = "x", y: str = "y",
@@ -327,9 +335,7 @@ def add_cells(fig: Figure, z, colorscale, zmin: float, zmax: float, x: str = "x"
     rows, cols = np.shape(z)
     source = (cells_image(z, colorscale, zmin, zmax, pixels) if text is None
               else cells_svg(z, colorscale, zmin, zmax, text, gap, font_size))
-    fig.layout.setdefault("images", []).append(dict(
-        source=source, xref=x, yref=y, x=-0.5, y=-0.5, sizex=cols,
-        sizey=rows, sizing="stretch", xanchor="left", yanchor="top", layer="below"))
+    _add_stretched_image(fig, source, x, y, -0.5, -0.5, cols, rows)
     return fig.update_layout(**{"xaxis" + x[1:]: dict(range=[-0.5, cols - 0.5]),
                                 "yaxis" + y[1:]: dict(range=[rows - 0.5, -0.5], autorange=False)})
 
