@@ -129,7 +129,7 @@ def test_log10_axis_labels_whole_decades_and_covers_the_values():
 
 
 def test_a_snapped_log10_axis_ends_on_multiples_of_the_snap_and_holds_through_bigger_moves():
-    for low, high in ((-12.3, 0.8), (-0.4, 0.0), (-47.0, 3.1), (-1.5, 250.0)):
+    for low, high in ((-12.3, 0.8), (-0.4, 0.0), (-47.0, 3.1), (-1.5, 250.0), (0.0, 0.0)):
         axis = log10_axis(figure(), low, high, "g", snap=5).layout["yaxis"]
         ticks = axis["tickvals"]
         assert ticks[0] % 5 == 0 and ticks[-1] % 5 == 0 and ticks[0] <= low and ticks[-1] >= high
@@ -138,6 +138,8 @@ def test_a_snapped_log10_axis_ends_on_multiples_of_the_snap_and_holds_through_bi
     assert log10_axis(figure(), -11.2, 0.4, "g").layout != log10_axis(figure(), -12.1, 0.9, "g").layout
     assert (log10_axis(figure(), -11.2, 0.4, "g", snap=5).layout
             == log10_axis(figure(), -14.6, 4.9, "g", snap=5).layout)
+    with pytest.raises(ValueError, match="snap"):
+        log10_axis(figure(), -20.0, 0.0, "g", snap=3)
 
 
 def test_a_grid_on_second_axes_gets_its_own_square_cells():
@@ -253,5 +255,19 @@ def test_lines_image_maps_data_units_onto_the_stretched_box_even_on_a_reversed_a
     assert svg.count("<path") == 1 and 'vector-effect="non-scaling-stroke"' in svg
     assert [trace["name"] for trace in fig.data] == ["hit", "miss"]  # both keep their legend entry
     go.Figure(fig.to_dict())
-    with pytest.raises(ValueError, match="x_range"):
-        add_lines_image(figure(), [], [1.0, 1.0], [0.0, 1.0])
+    for bad in ([1.0, 1.0], [np.nan, 1.0], [0.0, np.inf]):
+        with pytest.raises(ValueError, match="x_range"):
+            add_lines_image(figure(), [], bad, [0.0, 1.0])
+
+
+def test_lines_image_keeps_each_groups_colour_and_starts_a_reversed_x_axis_at_its_left_end():
+    fig = add_lines_image(figure(), [("a", [([1.0, 0.0], [0.0, 0.0])], "#0072B2", 3),
+                                     ("b", [([-1.0, -2.0], [1.0, 1.0])], "#D55E00", 2)], [2.0, -2.0], [0.0, 1.0])
+    image = fig.layout["images"][0]
+    assert (image["x"], image["sizex"], image["y"], image["sizey"]) == (2.0, 4.0, 1.0, 1.0)
+    svg = decode_svg(image["source"])
+    paths = re.findall(r'<path d="([^"]+)" stroke="([^"]+)" stroke-width="([^"]+)"', svg)
+    assert [(stroke, width) for _, stroke, width in paths] == [("#0072B2", "3"), ("#D55E00", "2")]
+    # x = 2 is the left end of the reversed axis (0 in the box), x = -2 the right end (1000); y = 1 the top.
+    np.testing.assert_allclose(path_points(paths[0][0]), [[250, 1000], [500, 1000]])
+    np.testing.assert_allclose(path_points(paths[1][0]), [[750, 0], [1000, 0]])

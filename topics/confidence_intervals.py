@@ -71,8 +71,11 @@ def forest_figure(result, sigma, n, level):
     fig.add_shape(type="line", x0=MU, x1=MU, y0=0, y1=1, yref="paper", line=dict(color="#111827", width=2))
     fig.add_annotation(x=MU, y=0, yref="paper", yanchor="bottom", text="true mean μ", showarrow=False,
                        bgcolor="rgba(255,255,255,0.85)")
-    fig.update_xaxes(range=x_range, title="value")
+    # The intervals' image lies under the grid: vertical grid lines would cut every bar. Their legend entries
+    # are labels (a click could not hide an image), so clicks on the legend are off.
+    fig.update_xaxes(range=x_range, title="value", showgrid=False)
     fig.update_yaxes(range=y_range, title="sample number", showgrid=False)
+    fig.update_layout(legend=dict(itemclick=False, itemdoubleclick=False))
     return fig
 
 

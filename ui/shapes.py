@@ -92,10 +92,12 @@ def add_lines_image(fig: Figure, groups, x_range, y_range, xref: str = "x", yref
     ``x_range`` and ``y_range`` are the axes' fixed ranges (a reversed one too). A changed path shape is
     ``calc+arraydraw`` to Plotly: it recomputes the chart and redraws its axes and every trace (the CI
     forest: ~1,000 DOM changes a move), where a changed image swaps one attribute (~60). The strokes keep
-    their width in screen pixels (``vector-effect``) though the image is stretched; no hover, as for shapes."""
+    their width in screen pixels (``vector-effect``) though the image is stretched; no hover, as for shapes.
+    The legend entries label the groups but cannot hide them (the lines are not traces), and the image lies
+    under the grid lines (Plotly has no layer between them and the traces)."""
     (x0, x1), (y0, y1) = (float(v) for v in x_range), (float(v) for v in y_range)
-    if x0 == x1 or y0 == y1:
-        raise ValueError(f"x_range and y_range must have two different ends, got {x_range} and {y_range}")
+    if x0 == x1 or y0 == y1 or not np.isfinite([x0, x1, y0, y1]).all():
+        raise ValueError(f"x_range and y_range must have two different finite ends, got {x_range} and {y_range}")
     def box(x, y):  # data units → the image's 0 … 1000 box, (x0, y1) at its top left
         return (np.asarray(x, float) - x0) / (x1 - x0) * 1000, (y1 - np.asarray(y, float)) / (y1 - y0) * 1000
 
@@ -157,9 +159,11 @@ def log10_axis(fig: Figure, low: float, high: float, title: str, axis: str = "ya
     on ticks, so values that move a little leave the axis as it was and Plotly redraws only the shapes.
     ``snap`` (decades) puts both ends on multiples of it: for values that move by a decade or more each time a
     slider moves, snap=5 changes the axis once every few moves instead of on every one."""
+    if snap not in (1, 2, 5, 10):
+        raise ValueError(f"snap must be 1, 2, 5 or 10 decades, got {snap}")
     first, last = int(np.floor(low / snap)) * snap, int(np.ceil(high / snap)) * snap
-    if last - first < 1:
-        first, last = first - 1, last + 1
+    if last - first < 1:  # all values on one decade: a snap either side
+        first, last = first - snap, last + snap
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200)
                 if (last - first) / s <= 8 and (snap % s == 0 or s % snap == 0))
     first, last = first - first % step, last + -last % step
