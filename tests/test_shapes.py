@@ -271,3 +271,17 @@ def test_lines_image_keeps_each_groups_colour_and_starts_a_reversed_x_axis_at_it
     # x = 2 is the left end of the reversed axis (0 in the box), x = -2 the right end (1000); y = 1 the top.
     np.testing.assert_allclose(path_points(paths[0][0]), [[250, 1000], [500, 1000]])
     np.testing.assert_allclose(path_points(paths[1][0]), [[750, 0], [1000, 0]])
+
+
+def test_segments_draw_the_path_two_point_polylines_draw_and_skip_undefined_ends():
+    from ui.shapes import add_segments
+    segments = np.random.default_rng(0).normal(size=(30, 2, 3))  # a third coordinate is not drawn
+    segments[4, 1, 0] = np.nan
+    fig = add_segments(figure(), segments, "SMOTE segment", dict(color="#CC79A7", width=1))
+    kept = np.delete(segments, 4, axis=0)
+    expected = add_polylines(figure(), [(s[:, 0], s[:, 1]) for s in kept], "SMOTE segment", dict(color="#CC79A7", width=1))
+    assert fig.layout["shapes"][0]["path"] == expected.layout["shapes"][0]["path"]
+    assert len(path_points(fig.layout["shapes"][0]["path"])) == 2 * len(kept)
+    assert fig.data[0]["name"] == "SMOTE segment"
+    empty = add_segments(figure(), np.empty((0, 2, 2)), "none", dict(width=1)).layout["shapes"][0]
+    assert empty["visible"] is False

@@ -7,7 +7,7 @@ import streamlit as st
 from engine import imbalance
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_contours, add_dots, add_polylines, legend_entry
+from ui.shapes import add_contours, add_dots, add_segments, legend_entry
 from ui.snippet import reproduce
 from ui.theme import MUTED, NEGATIVE, PALETTE, POSITIVE, figure, show, square_axes
 from ui.upload import axis_title, escape_markdown, own_data
@@ -78,8 +78,7 @@ def training_figure(result, method, names, classes):
                         ("synthetic minority", SYNTHETIC)):
         legend_entry(fig, name, mode="markers", marker=dict(color=color, size=9))
     if len(train.segments):
-        add_polylines(fig, [(s[:, 0], s[:, 1]) for s in train.segments], "SMOTE segment",
-                      line=dict(color=SYNTHETIC, width=1))
+        add_segments(fig, train.segments, "SMOTE segment", line=dict(color=SYNTHETIC, width=1))
     colors = np.where(synthetic, SYNTHETIC, np.where(y == 1, POSITIVE, "rgba(0,114,178,0.55)"))
     order = np.argsort(y + 2 * synthetic, kind="stable")  # minority and synthetic points on top
     add_dots(fig, X[order, 0], X[order, 1], colors[order], size=8)

@@ -85,6 +85,19 @@ def add_polylines(fig: Figure, lines, name: str, line: dict, closed: bool = Fals
                          line=line, **legend)
 
 
+def add_segments(fig: Figure, segments, name: str, line: dict, xref: str = "x", yref: str = "y") -> Figure:
+    """Straight segments, an array shaped (k, 2, d) (segment, end, coordinates: the first two are drawn), as one
+    path shape with a legend entry.
+
+    The same shape ``add_polylines`` draws from k two-point lines, written in one pass: SMOTE's ~500
+    segments took 7 ms through ``svg_path`` one by one, 1 ms here. Segments with a NaN end are left out."""
+    ends = np.asarray(segments, float).reshape(-1, 2, np.shape(segments)[-1])[:, :, :2].reshape(-1, 4)
+    ends = ends[np.isfinite(ends).all(axis=1)].T.tolist()
+    path = " ".join(map("M{:.5g},{:.5g} L{:.5g},{:.5g}".format, *ends)) if ends and ends[0] else ""
+    return fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref=xref, yref=yref, name=name,
+                         line=line, **legend_entry(fig, name, mode="lines", line=line))
+
+
 def add_lines_image(fig: Figure, groups, x_range, y_range, xref: str = "x", yref: str = "y") -> Figure:
     """Polylines drawn as one SVG image stretched over fixed axis ranges, a legend entry per group.
 
