@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.spatial.distance import cdist
@@ -13,10 +14,18 @@ from threadpoolctl import threadpool_limits
 from engine._validate import check_float, check_int, check_points
 
 
+@lru_cache(maxsize=1)
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's digits, read once per process (``load_digits`` parses its CSV anew each call: ~10 ms), read-only."""
+    X, y = load_digits(return_X_y=True)
+    X.flags.writeable = y.flags.writeable = False
+    return X, y
+
+
 def digits_subset(n_samples=500, random_state=0):
     """A random, class-balanced-ish subset of scikit-learn's bundled 8 × 8 digits: X (n, 64) in [0, 16], y (n,)."""
     n = check_int("n_samples", n_samples, low=20, high=1797)
-    X, y = load_digits(return_X_y=True)
+    X, y = _digits()
     pick = np.sort(np.random.default_rng(random_state).choice(len(X), size=n, replace=False))
     return X[pick].astype(float), y[pick].astype(int)
 

@@ -285,3 +285,15 @@ def test_segments_draw_the_path_two_point_polylines_draw_and_skip_undefined_ends
     assert fig.data[0]["name"] == "SMOTE segment"
     empty = add_segments(figure(), np.empty((0, 2, 2)), "none", dict(width=1)).layout["shapes"][0]
     assert empty["visible"] is False
+
+
+def test_polylines_path_is_the_joined_svg_paths_of_its_lines_in_one_pass():
+    from ui.shapes import polylines_path
+    rng = np.random.default_rng(1)
+    lines = [(rng.normal(size=k), rng.normal(size=k)) for k in (2, 5, 1, 3)]
+    lines[1][0][2] = np.nan  # left out, as svg_path leaves it out
+    lines.append((np.array([np.nan]), np.array([0.0])))  # a line with nothing to draw adds nothing
+    assert polylines_path(lines) == " ".join(filter(None, (svg_path(x, y) for x, y in lines)))
+    assert polylines_path([]) == "" and polylines_path([([np.inf], [1.0])]) == ""
+    doubled = polylines_path(lines, lambda x, y: (2 * x, y))
+    assert doubled == " ".join(filter(None, (svg_path(2 * x, y) for x, y in lines)))

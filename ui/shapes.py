@@ -34,6 +34,27 @@ def svg_path(x, y) -> str:
     return f"M{points}" if points else ""  # map over lists: twice as fast as formatting numpy scalars
 
 
+def polylines_path(lines, transform=None) -> str:
+    """Several polylines, each an (x, y) pair of arrays, as one SVG path: the same text as joining their
+    ``svg_path``s with spaces, written in one pass (the CI forest's 100 intervals took ~4 ms one by one).
+
+    ``transform`` maps the concatenated (x, y) arrays to drawing units (an image's box) before writing."""
+    pairs = [(np.asarray(x, float).ravel(), np.asarray(y, float).ravel()) for x, y in lines]
+    if not pairs:
+        return ""
+    x, y = np.concatenate([a for a, _ in pairs]), np.concatenate([b for _, b in pairs])
+    if transform is not None:
+        x, y = transform(x, y)
+    line = np.repeat(np.arange(len(pairs)), [len(a) for a, _ in pairs])
+    finite = np.isfinite(x) & np.isfinite(y)
+    x, y, line = x[finite], y[finite], line[finite]
+    if not len(x):
+        return ""
+    prefix = np.where(np.r_[True, line[1:] != line[:-1]], " M", " L")
+    prefix[0] = "M"
+    return "".join(map("{}{:.5g},{:.5g}".format, prefix.tolist(), x.tolist(), y.tolist()))
+
+
 def legend_entry(fig: Figure, name: str, **style) -> dict:
     """An empty trace that only draws ``name`` in the legend; returns the keys that tie a shape to it."""
     fig.add_trace(dict(type="scatter", x=[None], y=[None], name=name, legendgroup=name, hoverinfo="skip", **style))
@@ -117,7 +138,7 @@ def add_lines_image(fig: Figure, groups, x_range, y_range, xref: str = "x", yref
     paths = []
     for name, lines, color, width in groups:
         legend_entry(fig, name, mode="lines", line=dict(color=color, width=width))
-        d = " ".join(filter(None, (svg_path(*box(x, y)) for x, y in lines)))
+        d = polylines_path(lines, box)
         if d:
             paths.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" fill="none" '
                          'vector-effect="non-scaling-stroke"/>')
