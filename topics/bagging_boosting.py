@@ -61,18 +61,26 @@ def round_layout(fig: Figure, X, y, r, xs, ys, path, t):
                                       f"α = {r.alpha:.2f}; ensemble {r.train_accuracy:.1%} right"))
 
 
-def boost_figure(X, y, rounds, xs, ys, paths, t):
+@st.cache_data(max_entries=16, show_spinner=False)
+def animation_frames(dataset, n, noise, seed):
+    """The ▶ Play frames, one per round: they depend on the data, not on the round shown, so a round move
+    reuses them (building all 30 took most of the move's server time)."""
+    X, y, rounds, xs, ys, paths = boosting(dataset, n, noise, seed)
+    frames = []
+    for i, (r, path) in enumerate(zip(rounds, paths), start=1):
+        step = figure("")
+        round_layout(step, X, y, r, xs, ys, path, i)
+        frames.append(frame(str(i), step))
+    return frames
+
+
+def boost_figure(X, y, rounds, xs, ys, paths, t, frames):
     fig = figure("", height=540, margin=dict(t=60, b=150))
     legend_entry(fig, "this round's stump", mode="lines", line=dict(color=PALETTE[1], width=4, dash="dash"))
     legend_entry(fig, "ensemble boundary so far", mode="lines", line=dict(color="#111827", width=3))
     legend_entry(fig, "point size ∝ its weight", mode="markers", marker=dict(color=MUTED, size=12))
     fig.update_layout(legend=dict(y=-0.22, yanchor="top", x=0))
     round_layout(fig, X, y, rounds[t - 1], xs, ys, paths[t - 1], t)
-    frames = []
-    for i, (r, path) in enumerate(zip(rounds, paths), start=1):
-        step = figure("")
-        round_layout(step, X, y, r, xs, ys, path, i)
-        frames.append(frame(str(i), step))
     add_play(fig, frames, t, duration_ms=700)
     fig.update_xaxes(range=[xs[0], xs[-1]], title="x₁")
     fig.update_yaxes(range=[ys[0], ys[-1]], title="x₂")
@@ -105,7 +113,7 @@ def round_part(round_box, boost_box, rounds_box, snippet_box, settings):
                             help="Press ▶ on the chart to play the rounds.")
     t = min(t, len(rounds))
     with boost_box:
-        show(boost_figure(X, y, rounds, xs, ys, paths, t), "bb_boost")
+        show(boost_figure(X, y, rounds, xs, ys, paths, t, animation_frames(dataset, n, noise, seed)), "bb_boost")
     with rounds_box:
         show(rounds_figure(rounds, t), "bb_rounds")
     with snippet_box:
