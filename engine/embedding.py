@@ -16,8 +16,8 @@ from engine._validate import check_float, check_int, check_points
 
 @lru_cache(maxsize=1)
 def _digits() -> tuple[np.ndarray, np.ndarray]:
-    """scikit-learn's digits, read once per process (``load_digits`` parses its CSV anew each call: ~10 ms), read-only."""
-    X, y = load_digits(return_X_y=True)
+    """scikit-learn's digits, read once per process (``load_digits`` parses its CSV anew each call: ~12 ms), read-only."""
+    X, y = (np.array(a) for a in load_digits(return_X_y=True))  # own copies: a view's flag could be set back
     X.flags.writeable = y.flags.writeable = False
     return X, y
 

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from ui.shapes import (DOTS_LAYER, add_cells, add_contours, add_dots, add_grid_image, add_heatmap_image, add_lines_image,
-                       add_polylines, add_rings, cell_colors, cells_image, cells_svg, colorbar, contour_path, fill_under, grid_image, heatmap_image,
-                       log10_axis, mark_point, svg_path)
+                       add_polylines, add_rings, add_segments, cell_colors, cells_image, cells_svg, colorbar, contour_path,
+                       fill_under, grid_image, heatmap_image, log10_axis, mark_point, polylines_path, svg_path)
 from ui.theme import figure
 
 GRID = np.linspace(-2, 2, 81)
@@ -273,27 +273,31 @@ def test_lines_image_keeps_each_groups_colour_and_starts_a_reversed_x_axis_at_it
     np.testing.assert_allclose(path_points(paths[1][0]), [[750, 0], [1000, 0]])
 
 
-def test_segments_draw_the_path_two_point_polylines_draw_and_skip_undefined_ends():
-    from ui.shapes import add_segments
-    segments = np.random.default_rng(0).normal(size=(30, 2, 3))  # a third coordinate is not drawn
-    segments[4, 1, 0] = np.nan
+def test_segments_draw_the_finite_two_point_polylines_and_check_their_shape():
+    segments = np.random.default_rng(0).normal(size=(30, 2, 3))
+    segments[4, 1, 0] = np.nan  # an undefined end: the segment is left out whole
+    segments[7, 0, 2] = np.nan  # the third coordinate is not drawn: segment 7 stays
     fig = add_segments(figure(), segments, "SMOTE segment", dict(color="#CC79A7", width=1))
     kept = np.delete(segments, 4, axis=0)
     expected = add_polylines(figure(), [(s[:, 0], s[:, 1]) for s in kept], "SMOTE segment", dict(color="#CC79A7", width=1))
-    assert fig.layout["shapes"][0]["path"] == expected.layout["shapes"][0]["path"]
+    assert fig.layout["shapes"] == expected.layout["shapes"] and fig.data == expected.data
     assert len(path_points(fig.layout["shapes"][0]["path"])) == 2 * len(kept)
-    assert fig.data[0]["name"] == "SMOTE segment"
-    empty = add_segments(figure(), np.empty((0, 2, 2)), "none", dict(width=1)).layout["shapes"][0]
-    assert empty["visible"] is False
+    for empty in (np.empty((0, 2, 3)), []):
+        assert add_segments(figure(), empty, "none", dict(width=1)).layout["shapes"][0]["visible"] is False
+    for bad in (np.zeros((4, 2, 1)), np.zeros((4, 3, 2)), np.zeros((2, 2))):
+        with pytest.raises(ValueError, match="segments"):
+            add_segments(figure(), bad, "bad", dict(width=1))
 
 
-def test_polylines_path_is_the_joined_svg_paths_of_its_lines_in_one_pass():
-    from ui.shapes import polylines_path
+def test_polylines_path_is_the_joined_svg_paths_of_its_lines():
     rng = np.random.default_rng(1)
-    lines = [(rng.normal(size=k), rng.normal(size=k)) for k in (2, 5, 1, 3)]
+    lines = [(rng.normal(size=k), rng.normal(size=k)) for k in (2, 5, 1, 3, 0)]
     lines[1][0][2] = np.nan  # left out, as svg_path leaves it out
-    lines.append((np.array([np.nan]), np.array([0.0])))  # a line with nothing to draw adds nothing
+    lines[3][1][0] = np.inf  # a line's first point too
+    lines.insert(2, (np.array([np.nan]), np.array([0.0])))  # a line with nothing to draw adds nothing
     assert polylines_path(lines) == " ".join(filter(None, (svg_path(x, y) for x, y in lines)))
     assert polylines_path([]) == "" and polylines_path([([np.inf], [1.0])]) == ""
     doubled = polylines_path(lines, lambda x, y: (2 * x, y))
     assert doubled == " ".join(filter(None, (svg_path(2 * x, y) for x, y in lines)))
+    with pytest.raises(ValueError, match="lines"):
+        polylines_path([([0.0, 1.0], [0.0, 1.0, 2.0]), ([0.0, 1.0, 2.0], [0.0, 1.0])])

@@ -36,10 +36,13 @@ def svg_path(x, y) -> str:
 
 def polylines_path(lines, transform=None) -> str:
     """Several polylines, each an (x, y) pair of arrays, as one SVG path: the same text as joining their
-    ``svg_path``s with spaces, written in one pass (the CI forest's 100 intervals took ~4 ms one by one).
+    ``svg_path``s with spaces, written in one pass (the CI forest's 100 intervals one by one cost ~4 ms a move
+    under the profiler).
 
     ``transform`` maps the concatenated (x, y) arrays to drawing units (an image's box) before writing."""
     pairs = [(np.asarray(x, float).ravel(), np.asarray(y, float).ravel()) for x, y in lines]
+    if any(len(a) != len(b) for a, b in pairs):
+        raise ValueError("lines: each line needs as many y values as x values")
     if not pairs:
         return ""
     x, y = np.concatenate([a for a, _ in pairs]), np.concatenate([b for _, b in pairs])
@@ -110,11 +113,15 @@ def add_segments(fig: Figure, segments, name: str, line: dict, xref: str = "x", 
     """Straight segments, an array shaped (k, 2, d) (segment, end, coordinates: the first two are drawn), as one
     path shape with a legend entry.
 
-    The same shape ``add_polylines`` draws from k two-point lines, written in one pass: SMOTE's ~500
-    segments took 7 ms through ``svg_path`` one by one, 1 ms here. Segments with a NaN end are left out."""
-    ends = np.asarray(segments, float).reshape(-1, 2, np.shape(segments)[-1])[:, :, :2].reshape(-1, 4)
+    The strokes ``add_polylines`` draws from the k two-point lines, written in one pass (SMOTE's ~500 segments
+    one ``svg_path`` at a time were the largest cost of the imbalanced page's rerun under the profiler). A
+    segment with a non-finite end is left out whole (``add_polylines`` would leave a move that draws nothing)."""
+    array = np.asarray(segments, float)
+    if array.size and (array.ndim != 3 or array.shape[1] != 2 or array.shape[2] < 2):
+        raise ValueError(f"segments must be shaped (k, 2, d) with d >= 2, got {array.shape}")
+    ends = array[:, :, :2].reshape(-1, 4) if array.size else np.empty((0, 4))
     ends = ends[np.isfinite(ends).all(axis=1)].T.tolist()
-    path = " ".join(map("M{:.5g},{:.5g} L{:.5g},{:.5g}".format, *ends)) if ends and ends[0] else ""
+    path = " ".join(map("M{:.5g},{:.5g} L{:.5g},{:.5g}".format, *ends)) if ends[0] else ""
     return fig.add_shape(type="path", path=path or "M0,0", visible=bool(path), xref=xref, yref=yref, name=name,
                          line=line, **legend_entry(fig, name, mode="lines", line=line))
 
