@@ -52,15 +52,17 @@ def test_random_under_and_over_balance_the_classes():
     assert np.all(over.y[len(Y):] == 1)  # the extra rows are copies of minority rows
 
 
-def test_smote_points_lie_on_segments_between_minority_neighbours():
-    result = imbalance.resample(X, Y, "smote", random_state=0)
+@pytest.mark.parametrize("offset", [0.0, 1000.0])  # far from the origin: the distances are found by expansion
+def test_smote_points_lie_on_segments_between_minority_neighbours(offset):
+    data = X + offset
+    result = imbalance.resample(data, Y, "smote", random_state=0)
     synthetic = result.X[result.synthetic]
     assert len(synthetic) == np.bincount(Y)[0] - np.bincount(Y)[1]
     a, b = result.segments[:, 0], result.segments[:, 1]
     t = ((synthetic - a) * (b - a)).sum(axis=1) / ((b - a) ** 2).sum(axis=1)
-    np.testing.assert_allclose(a + t[:, None] * (b - a), synthetic, atol=1e-9)
+    np.testing.assert_allclose(a + t[:, None] * (b - a), synthetic, atol=1e-9 * (1 + offset))
     assert np.all((t >= -1e-9) & (t <= 1 + 1e-9))
-    minority = {tuple(p) for p in X[Y == 1]}
+    minority = {tuple(p) for p in data[Y == 1]}
     assert all(tuple(p) in minority for p in a) and all(tuple(p) in minority for p in b)
 
 
