@@ -244,9 +244,15 @@ def _color_table(colorscale) -> np.ndarray:
     return _sampled_scale(colorscale if isinstance(colorscale, str) else tuple(map(tuple, colorscale)))
 
 
+@lru_cache(maxsize=16)
+def _named_scale(name: str) -> tuple:
+    """Plotly's colour scale ``name`` as (position, colour) pairs: ``get_colorscale`` takes ~3 ms a call."""
+    return tuple(map(tuple, get_colorscale(name)))
+
+
 @lru_cache(maxsize=8)
 def _sampled_scale(colorscale) -> np.ndarray:
-    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else [list(stop) for stop in colorscale]
+    scale = [list(stop) for stop in (_named_scale(colorscale) if isinstance(colorscale, str) else colorscale)]
     colors = sample_colorscale(scale, np.linspace(0, 1, 256), colortype="tuple")
     return np.round(np.array(colors) * 255).astype(np.uint8)
 
@@ -386,5 +392,5 @@ def add_cells(fig: Figure, z, colorscale, zmin: float, zmax: float, x: str = "x"
 def colorbar(colorscale: str, zmin: float, zmax: float, **bar) -> dict:
     """An empty trace that draws only the colour bar of ``colorscale`` from ``zmin`` to ``zmax``."""
     return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-                marker=dict(color=[zmin, zmax], cmin=zmin, cmax=zmax, colorscale=get_colorscale(colorscale),
+                marker=dict(color=[zmin, zmax], cmin=zmin, cmax=zmax, colorscale=[list(stop) for stop in _named_scale(colorscale)],
                             showscale=True, colorbar=bar))
