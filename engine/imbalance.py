@@ -63,7 +63,7 @@ def _parent_segments(X_min: np.ndarray, points: np.ndarray, k: int) -> np.ndarra
     length2 = np.maximum((direction ** 2).sum(axis=1), 1e-300)
     # Squared distance from each point p to the nearest point of each segment a + t·(b − a), t in [0, 1], in
     # (points, segments) matrices: ‖p − a − t·v‖² = ‖p − a‖² − 2t (p − a)·v + t²‖v‖². Matrix products instead
-    # of (points, segments, d) arrays, in place: 75 → 20 ms for 700 synthetic points and 700 segments.
+    # of (points, segments, d) arrays, in place: 3–7× faster (the page's data sets: 25–75 → 6–23 ms).
     along = points @ direction.T
     along -= (starts * direction).sum(axis=1)                                   # (p − a)·v
     t = np.clip(along / length2, 0, 1)
