@@ -22,6 +22,7 @@ RATES = ["auto", "10", "100", "1000"]
 ITERATIONS = [250, 500, 1000]
 PCA_DIMS = 20
 NEIGHBOURS = 5
+PCA_TIMINGS = 5  # the PCA time tile shows the fastest of these runs
 TRUST_TARGET = 0.95
 MAX_COLUMNS = 65  # an uploaded file: the built-in digits (64 pixels and a label) must fit, as the template
 MIN_ROWS = 20  # an uploaded file: trustworthiness with 5 neighbours needs at least 11 points; t-SNE wants more
@@ -51,10 +52,12 @@ def usable_perplexity(perplexity, m):
 def pca_map(n, seed, user=None):
     X, y = tsne_data(n, seed, user)
     embedding.pca_2d(X[:20])  # warm-up: the first call in a process pays for one-off set-up, not for PCA
-    start = time.perf_counter()
-    Y = embedding.pca_2d(X)
-    elapsed = time.perf_counter() - start
-    return Y, elapsed, embedding.trustworthiness(X, Y, NEIGHBOURS)
+    elapsed = []
+    for _ in range(PCA_TIMINGS):  # a few milliseconds each: the best run is the one a busy server disturbed least
+        start = time.perf_counter()
+        Y = embedding.pca_2d(X)
+        elapsed.append(time.perf_counter() - start)
+    return Y, min(elapsed), embedding.trustworthiness(X, Y, NEIGHBOURS)
 
 
 @st.cache_data(max_entries=48, show_spinner="Running t-SNE for these settings (a few seconds; cached afterwards)…")
@@ -172,7 +175,8 @@ def perplexity_part(perplexity_box, tsne_box, metrics_box, snippet_box, settings
                     "t-SNE time": f"{seconds:.2f} s", "PCA time": f"{1000 * pca_seconds:.1f} ms"},
                    help={"trustworthiness t-SNE": f"1 = each point's {NEIGHBOURS} nearest neighbours on the map are also "
                                                   f"near it in the {dims} data (no intruders).",
-                         "t-SNE time": "Measured when these settings first ran (then cached); the server may be busy."})
+                         "t-SNE time": "Measured when these settings first ran (then cached); the server may be busy.",
+                         "PCA time": f"The fastest of {PCA_TIMINGS} runs when these settings first ran (then cached)."})
         if gaps is not None:
             st.markdown(f"Rank correlation with the {dims} data: distances **between** "
                         f"{'class' if own.is_user else 'digit'} clusters {gaps:.2f}, "
