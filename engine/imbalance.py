@@ -53,31 +53,35 @@ def _sampler(method, random_state, n_minority):
 
 def _parent_segments(X_min: np.ndarray, points: np.ndarray, k: int) -> np.ndarray:
     """For each synthetic point, the segment between a minority point and one of its k nearest minority neighbours
-    on which it lies (SMOTE places it there; the nearest such segment is found)."""
+    on which it lies (SMOTE places it there; the nearest such segment is found). Where two segments hold a point
+    (a → b and b → a for mutual neighbours, or a point at a shared end) either may be returned: they draw alike."""
     if len(points) == 0:
         return np.zeros((0, 2, X_min.shape[1]))
     neighbours = NearestNeighbors(n_neighbors=k + 1).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
-    starts = np.repeat(X_min, k, axis=0)                  # (s, d) with s = n_min·k
-    ends = X_min[neighbours.ravel()]
-    direction = ends - starts
+    first, second = np.repeat(np.arange(len(X_min)), k), neighbours.ravel()  # segment i runs first[i] → second[i]
+    # Squared distance from each point p to the nearest point of each segment a + t·v, t in [0, 1], as (points,
+    # segments) matrices: ‖p − a − t·v‖² = ‖p − a‖² − 2t (p − a)·v + t²‖v‖². Matrix products instead of
+    # (points, segments, d) arrays: 3–7× faster on the page's data (64 → 23 ms at a 10 % minority, 74 → 13 ms at
+    # 20 %). The expansion cancels digits far from the origin, so the coordinates are centred first.
+    centre = X_min.mean(axis=0)
+    starts, points = X_min[first] - centre, points - centre
+    direction = X_min[second] - X_min[first]
     length2 = np.maximum((direction ** 2).sum(axis=1), 1e-300)
-    # Squared distance from each point p to the nearest point of each segment a + t·(b − a), t in [0, 1], in
-    # (points, segments) matrices: ‖p − a − t·v‖² = ‖p − a‖² − 2t (p − a)·v + t²‖v‖². Matrix products instead
-    # of (points, segments, d) arrays, in place: 3–7× faster (the page's data sets: 25–75 → 6–23 ms).
     along = points @ direction.T
     along -= (starts * direction).sum(axis=1)                                   # (p − a)·v
     t = np.clip(along / length2, 0, 1)
     distance2 = points @ starts.T
     distance2 *= -2
-    distance2 += (points ** 2).sum(axis=1)[:, None] + (starts ** 2).sum(axis=1)  # ‖p − a‖²
+    distance2 += (points ** 2).sum(axis=1)[:, None]
+    distance2 += (starts ** 2).sum(axis=1)                                      # ‖p − a‖²
     along *= t
     along *= 2
-    distance2 -= along
+    distance2 -= along                                                          # − 2t (p − a)·v
     t *= t
     t *= length2
-    distance2 += t
+    distance2 += t                                                              # + t²‖v‖²
     best = np.argmin(distance2, axis=1)
-    return np.stack([starts[best], ends[best]], axis=1)
+    return np.stack([X_min[first[best]], X_min[second[best]]], axis=1)
 
 
 def resample(X, y, method, random_state=0) -> Resampled:

@@ -52,7 +52,7 @@ def test_random_under_and_over_balance_the_classes():
     assert np.all(over.y[len(Y):] == 1)  # the extra rows are copies of minority rows
 
 
-@pytest.mark.parametrize("offset", [0.0, 1000.0])  # far from the origin: the distances are found by expansion
+@pytest.mark.parametrize("offset", [0.0, 1e6])  # far from the origin, where an uncentred expansion loses digits
 def test_smote_points_lie_on_segments_between_minority_neighbours(offset):
     data = X + offset
     result = imbalance.resample(data, Y, "smote", random_state=0)
@@ -60,10 +60,29 @@ def test_smote_points_lie_on_segments_between_minority_neighbours(offset):
     assert len(synthetic) == np.bincount(Y)[0] - np.bincount(Y)[1]
     a, b = result.segments[:, 0], result.segments[:, 1]
     t = ((synthetic - a) * (b - a)).sum(axis=1) / ((b - a) ** 2).sum(axis=1)
-    np.testing.assert_allclose(a + t[:, None] * (b - a), synthetic, atol=1e-9 * (1 + offset))
+    np.testing.assert_allclose(a + t[:, None] * (b - a), synthetic, rtol=0, atol=1e-7)
     assert np.all((t >= -1e-9) & (t <= 1 + 1e-9))
-    minority = {tuple(p) for p in data[Y == 1]}
-    assert all(tuple(p) in minority for p in a) and all(tuple(p) in minority for p in b)
+    minority = data[Y == 1]
+    index = {tuple(p): i for i, p in enumerate(minority)}
+    assert all(tuple(p) in index for p in a) and all(tuple(p) in index for p in b)
+    k = min(imbalance.SMOTE_NEIGHBOURS, len(minority) - 1)
+    nearest = np.argsort(((minority[:, None] - minority[None]) ** 2).sum(axis=2), axis=1)[:, 1:k + 1]
+    assert all(index[tuple(q)] in nearest[index[tuple(p)]] for p, q in zip(a, b))  # b is one of a's k neighbours
+
+
+def test_parent_segments_match_the_direct_distances_in_three_dimensions():
+    rng = np.random.default_rng(3)
+    minority = rng.normal(size=(40, 3))
+    k = 4
+    neighbours = np.argsort(((minority[:, None] - minority[None]) ** 2).sum(axis=2), axis=1)[:, 1:k + 1]
+    parents = rng.integers(0, 40, 200)
+    ends = minority[neighbours[parents, rng.integers(0, k, 200)]]
+    points = minority[parents] + rng.uniform(size=(200, 1)) * (ends - minority[parents])
+    segments = imbalance._parent_segments(minority, points, k)
+    assert segments.shape == (200, 2, 3)
+    a, b = segments[:, 0], segments[:, 1]
+    t = np.clip(((points - a) * (b - a)).sum(axis=1) / ((b - a) ** 2).sum(axis=1), 0, 1)
+    np.testing.assert_allclose(a + t[:, None] * (b - a), points, rtol=0, atol=1e-9)  # on its segment: distance 0
 
 
 def test_honest_evaluation_matches_a_pipeline_built_by_hand():
