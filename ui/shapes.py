@@ -246,7 +246,7 @@ def _color_table(colorscale) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def _named_scale(name: str) -> tuple:
-    """Plotly's colour scale ``name`` as (position, colour) pairs: ``get_colorscale`` takes ~3 ms a call."""
+    """Plotly's colour scale ``name`` as (position, colour) pairs (``get_colorscale`` takes 0.7 ms a call, idle)."""
     return tuple(map(tuple, get_colorscale(name)))
 
 
@@ -392,5 +392,6 @@ def add_cells(fig: Figure, z, colorscale, zmin: float, zmax: float, x: str = "x"
 def colorbar(colorscale: str, zmin: float, zmax: float, **bar) -> dict:
     """An empty trace that draws only the colour bar of ``colorscale`` from ``zmin`` to ``zmax``."""
     return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-                marker=dict(color=[zmin, zmax], cmin=zmin, cmax=zmax, colorscale=[list(stop) for stop in _named_scale(colorscale)],
+                marker=dict(color=[zmin, zmax], cmin=zmin, cmax=zmax,
+                            colorscale=[list(stop) for stop in _named_scale(colorscale)],
                             showscale=True, colorbar=bar))
