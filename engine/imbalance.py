@@ -62,7 +62,8 @@ def _parent_segments(X_min: np.ndarray, points: np.ndarray, k: int) -> np.ndarra
     # Squared distance from each point p to the nearest point of each segment a + t·v, t in [0, 1], as (points,
     # segments) matrices: ‖p − a − t·v‖² = ‖p − a‖² − 2t (p − a)·v + t²‖v‖². Matrix products instead of
     # (points, segments, d) arrays: 5–8× faster on the page's data (63 → 8 ms at a 10 % minority, 76 → 13 ms at
-    # 20 %). The expansion cancels digits far from the origin, so the coordinates are centred first.
+    # 20 %); the in-place steps below are a third faster again than the one-expression form. The expansion
+    # cancels digits far from the origin, so the coordinates are centred first.
     centre = X_min.mean(axis=0)
     starts, points = X_min[first] - centre, points - centre
     direction = X_min[second] - X_min[first]
