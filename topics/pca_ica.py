@@ -34,7 +34,7 @@ def cloud_figure(X, fit):
     """The points (dots) with each principal axis drawn ±2 standard deviations from the mean (layout)."""
     shares = ", ".join(f"PC{j + 1} {share:.0%}" for j, share in enumerate(fit.explained_variance_ratio[:2]))
     # The shares go in the title, not the legend: a legend entry is a trace, and a changed trace replots.
-    fig = figure(f"Data and principal axes (share of variance: {shares})", height=430, margin=dict(t=50),
+    fig = figure(f"Principal axes (variance: {shares})", height=430, margin=dict(t=50),
                  legend=dict(orientation="v", x=0.02, y=0.98, yanchor="top"))
     add_dots(fig, X[:, 0], X[:, 1], PALETTE[5], size=6)
     for j, (axis, var) in enumerate(zip(fit.components, fit.explained_variance)):

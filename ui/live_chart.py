@@ -155,8 +155,11 @@ function cleanup(chart) {
 }
 """
 
+# Each chart is its own compositing layer with paint containment: a redraw repaints that chart alone, and the
+# page's re-renders around it (every element, twice a move) no longer repaint the charts. Median slider moves
+# 5–20 % faster on six of the slowest pages in alternating A/B runs (README, Performance point 14).
 _CSS = """
-.playground-chart { width: 100%; }
+.playground-chart { width: 100%; will-change: transform; contain: layout paint; }
 .playground-chart .layer-between .shapelayer path { stroke-linecap: round; }
 .playground-chart-error { padding: 1rem; border: 1px solid #D55E00; border-radius: 0.5rem; color: #9A3412; background: #FFF7ED; }
 """

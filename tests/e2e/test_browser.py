@@ -139,6 +139,10 @@ def test_a_redrawn_chart_stays_the_same_element_and_plotly_js_is_served_locally(
     page.wait_for_function(f"() => ({CHARTS_HASH})() !== {before!r}", timeout=30_000)
     settled_charts_hash(page)
     assert page.evaluate(f"() => [...document.querySelectorAll({PLOT!r})].every(p => p.__keep)")
+    # Each chart is a layer of its own that contains its paint (ui.live_chart's CSS reached the page).
+    styles = page.evaluate("() => [...document.querySelectorAll('.playground-chart')].map(c => "
+                           "[getComputedStyle(c).willChange, getComputedStyle(c).contain])")
+    assert styles and all(style == ["transform", "layout paint"] for style in styles), styles
     sources = page.evaluate("() => [...document.scripts].map(s => s.src).filter(s => s.includes('plotly'))")
     assert sources == [f"{server.url}/_stcore/bidi-components/ml_playground.chart/plotly.min.js"]
 
