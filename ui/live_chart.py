@@ -156,7 +156,7 @@ function cleanup(chart) {
 """
 
 # Each chart is its own compositing layer with paint containment: a redraw repaints that chart alone, and the
-# page's re-renders around it (every element, twice a move) no longer repaint the charts. Median slider moves
+# page's four or five re-renders around it on each move no longer repaint the charts. Median slider moves
 # 5–20 % faster on six of the slowest pages in alternating A/B runs (README, Performance point 14).
 _CSS = """
 .playground-chart { width: 100%; will-change: transform; contain: layout paint; }
