@@ -48,7 +48,7 @@ class Server:
     """`streamlit run <script>` in its own process group, headless, no usage stats, no file watcher."""
 
     def __init__(self, script: str | Path = "app.py", port: int | None = None, extra_args: tuple = (),
-                 env: dict | None = None):
+                 env: dict | None = None, cwd: str | Path = ROOT):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
@@ -58,7 +58,7 @@ class Server:
         self.log_path.parent.mkdir(exist_ok=True)
         self._log = open(self.log_path, "w")
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(command, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True, env={**os.environ, **(env or {})})
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
@@ -219,12 +219,15 @@ def slider_direction(page) -> str:
     return "ArrowLeft" if value >= high else "ArrowRight"
 
 
-def measure_slider_move(page, timeout_ms: float = 60_000) -> float:
-    """Milliseconds from a keyboard move of the first slider to the last DOM change it caused."""
+def measure_slider_move(page, timeout_ms: float = 60_000, key: str | None = None) -> float:
+    """Milliseconds from a keyboard move of the first slider to the last DOM change it caused.
+
+    ``key`` (``"ArrowRight"`` or ``"ArrowLeft"``) fixes the direction; by default it moves right unless the
+    slider is at its maximum."""
     page.evaluate(INSTALL_OBSERVER)
     thumb = page.locator(FIRST_SLIDER).first
     thumb.focus()
-    key = slider_direction(page)
+    key = key or slider_direction(page)
     page.evaluate(MARK_START)
     page.keyboard.press(key)
     page.wait_for_function(SETTLED, timeout=timeout_ms, polling=50)
