@@ -19,9 +19,9 @@ import argparse
 import statistics
 from pathlib import Path
 
-from _common import ROOT, table
+from _common import table
 
-from tests.e2e.harness import (FIRST_SLIDER, SLIDER_STATE, Server, launch_chromium, measure_slider_move, page_url,
+from tests.e2e.harness import (Server, launch_chromium, measure_slider_move, page_url, slider_direction,
                                wait_for_charts)
 
 MAIN_THREAD = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
@@ -37,8 +37,8 @@ class OpenPage:
         self.cdp.send("Performance.enable")
         self.page.goto(url)
         wait_for_charts(self.page, 1)
-        value, _, high = self.page.locator(FIRST_SLIDER).first.evaluate(SLIDER_STATE)
-        self.keys = ("ArrowLeft", "ArrowRight") if value >= high else ("ArrowRight", "ArrowLeft")
+        away = slider_direction(self.page)
+        self.keys = (away, "ArrowLeft" if away == "ArrowRight" else "ArrowRight")
         self.moves = 0
         for _ in range(4):  # warm-up: both values cached, the slider back where it started
             self.move()
