@@ -1,9 +1,11 @@
 """The project's layering rules and the catalog's completeness."""
 import ast
+import json
 
 import pytest
 
 from ui.catalog import MENUS, ROOT, SECTIONS, TOPICS, by_menu, search
+from ui.nav import nav_payload
 from ui.notes import load_notes, parse_notes
 
 FORBIDDEN_IN_ENGINE = {"streamlit", "plotly"}
@@ -39,6 +41,14 @@ def test_every_section_sits_in_exactly_one_menu_and_the_menus_keep_teaching_orde
     grouped = [section for sections in MENUS.values() for section in sections]
     assert sorted(grouped) == sorted(SECTIONS) and len(grouped) == len(set(grouped))
     assert [t.slug for topics in by_menu().values() for t in topics] == [t.slug for t in TOPICS]
+
+
+def test_the_navigation_bar_lists_every_topic_once_under_its_menu_and_section():
+    bar = json.loads(nav_payload("svm", [("", "Home")]))
+    assert bar["current"] == "svm" and bar["pages"] == [["", "Home"]]
+    assert [menu for menu, _ in bar["menus"]] == list(MENUS)
+    listed = [(section, slug) for _, sections in bar["menus"] for section, topics in sections for slug, _ in topics]
+    assert listed == [(t.section, t.slug) for t in TOPICS]
 
 
 def test_slugs_are_unique():

@@ -43,9 +43,9 @@ SECTIONS = (
     "Frameworks",
 )
 
-# The top bar's menus: each groups neighbouring sections, so the bar fits a 1366-pixel screen without an
-# overflow menu. (A top bar, not the sidebar: Streamlit re-renders the navigation on every slider move, and
-# 42 sidebar links cost 20–45 ms of each move in A/B runs.)
+# The top bar's menus (ui/nav.py): each groups neighbouring sections, so the bar fits one line of a
+# 1366-pixel screen. (A bar of menus, not a sidebar: Streamlit re-renders its sidebar on every slider move,
+# and 42 sidebar links cost 20–45 ms of each move in A/B runs.)
 MENUS = {
     "Statistics & evaluation": ("Statistics & testing", "Evaluating classifiers"),
     "Models": ("Model complexity", "Linear models & SVM", "Trees & ensembles", "Probabilistic models"),

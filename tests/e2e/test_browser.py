@@ -10,6 +10,7 @@ from tests.e2e.harness import DRAWN_CHART, PLOT, Server, page_url, wait_for_app,
 from ui.catalog import MENUS, TOPICS
 
 SLUGS = [t.slug for t in TOPICS]
+NAV_MENUS = "[data-testid='playgroundNav'] summary"  # ui.nav's bar: one <summary> per menu
 # A hash of every chart's data, shapes, annotations and images: changes when any chart is redrawn with new
 # numbers (a threshold slider may move only layout shapes; see ui/shapes.py). Not the whole layout: Plotly
 # writes computed values (axis domains under equal scaling) into it, differently on a first draw.
@@ -90,17 +91,26 @@ def test_a_deep_link_on_a_fresh_server_goes_through_app_py(page):
     with Server() as fresh:
         page.goto(page_url(fresh.url, "svm"))
         wait_for_charts(page, 1)
-        assert page.locator("[data-testid='stTopNavSection']").count() == len(MENUS)
+        assert page.locator(NAV_MENUS).count() == len(MENUS)
         assert "Support vector machines" in page.locator("h1").first.inner_text()
 
 
-def test_the_navigation_bar_opens_a_topic_from_its_menu(page, server):
+def test_the_navigation_bar_opens_a_topic_from_its_menu_and_back_returns(page, server):
     open_topic(page, server, "home")
-    page.locator("[data-testid='stTopNavSection']", has_text="Unsupervised").click()
-    page.get_by_role("link", name="K-means").click()
+    session = page.evaluate("() => performance.timeOrigin")
+    page.locator(NAV_MENUS, has_text="Unsupervised").click()
+    link = page.get_by_test_id("playgroundNav").get_by_role("link", name="K-means")
+    assert link.get_attribute("href").endswith("/kmeans")  # a real link: a middle click opens a new tab
+    link.click()
     page.wait_for_url("**/kmeans*", timeout=30_000)
     wait_for_charts(page, 1)
     assert "K-means" in page.locator("h1").first.inner_text()
+    assert page.locator("[data-testid='playgroundNav'] [aria-current='page']").text_content() == "K-means"
+    assert page.evaluate("() => performance.timeOrigin") == session  # switched inside the app, no reload
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('ML Playground')",
+                           timeout=30_000)
+    assert not problems(page)
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -203,7 +213,7 @@ def test_embedded_page_hides_the_navigation_and_keeps_its_state(page, server):
     """?embed=true is for slides and an LMS: just the page, still driven by its URL parameters."""
     page.goto(page_url(server.url, "svm", {"embed": "true", "svm_kernel": "rbf"}))
     wait_for_charts(page, 1)
-    assert page.locator("[data-testid='stTopNavSection'], [data-testid='stSidebar']").count() == 0
+    assert page.locator("[data-testid='playgroundNav'], [data-testid='stSidebar']").count() == 0
     assert "rbf kernel" in page.inner_text("[data-testid='stMain']")
     assert not problems(page)
 
