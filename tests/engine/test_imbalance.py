@@ -140,3 +140,10 @@ def test_resampling_raises_minority_recall_of_logistic_regression():
 def test_bad_inputs_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_resampling_without_segments_leaves_the_rows_as_they_were():
+    drawn, bare = (imbalance.resample(X, Y, "smote", random_state=0, segments=flag) for flag in (True, False))
+    np.testing.assert_array_equal(bare.X, drawn.X)
+    np.testing.assert_array_equal(bare.synthetic, drawn.synthetic)
+    assert len(drawn.segments) == drawn.synthetic.sum() > 0 and bare.segments.shape == (0, 2, X.shape[1])
