@@ -108,7 +108,13 @@ export default function ({ parentElement, data }) {
     };
     document.addEventListener("click", closeOutside);
     nav.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") nav.querySelectorAll("details[open]").forEach((d) => d.removeAttribute("open"));
+      if (event.key !== "Escape") return;
+      const open = nav.querySelector("details[open]");
+      if (open) { open.removeAttribute("open"); open.querySelector("summary").focus(); }
+    });
+    nav.addEventListener("focusout", (event) => {  // tabbing past a menu's last link closes it
+      const menu = event.target.closest("details");
+      if (menu && !menu.contains(event.relatedTarget)) menu.removeAttribute("open");
     });
   }
 }
