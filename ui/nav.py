@@ -42,6 +42,10 @@ _CSS = """
   padding: 0.4rem; background: white; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
   box-shadow: 0 6px 20px rgba(0, 0, 0, 0.12); }
 .playground-nav .menu-panel a { display: block; }
+@media (max-width: 640px) {  /* a phone: each menu opens across the screen, not off its right edge */
+  .playground-nav details { position: static; }
+  .playground-nav .menu-panel { left: 0.5rem; right: 0.5rem; top: auto; min-width: 0; }
+}
 .playground-nav .menu-section { margin: 0.4rem 0.6rem 0.1rem; font-size: 0.75rem; text-transform: uppercase;
   letter-spacing: 0.04em; color: rgba(49, 51, 63, 0.6); }
 """
