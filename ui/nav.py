@@ -13,10 +13,11 @@ navigation itself is ``position="hidden"``, which keeps every page reachable by 
 from __future__ import annotations
 
 import json
+from itertools import groupby
 
 import streamlit as st
 
-from ui.catalog import MENUS, by_section
+from ui.catalog import by_menu
 
 COMPONENT = "playground_nav"
 
@@ -62,16 +63,19 @@ function link(base, slug, title, current) {
   const a = document.createElement("a");
   a.href = base + slug;
   a.textContent = title;
-  a.dataset.slug = slug;
   if (slug === current) a.setAttribute("aria-current", "page");
   return a;
+}
+
+function closeMenus(nav, keep = null) {
+  nav.querySelectorAll("details[open]").forEach((d) => d !== keep && d.removeAttribute("open"));
 }
 
 function openInApp(event, nav) {
   const a = event.target.closest("a");
   if (!a || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
-  nav.querySelectorAll("details[open]").forEach((d) => d.removeAttribute("open"));
+  closeMenus(nav);
   if (a.getAttribute("aria-current") === "page") return;
   window.history.pushState({}, "", a.href);
   window.dispatchEvent(new PopStateEvent("popstate"));
@@ -81,7 +85,7 @@ export default function ({ parentElement, data }) {
   const nav = parentElement.querySelector(".playground-nav");
   if (nav.playgroundData === data) return;
   nav.playgroundData = data;
-  const { current, pages, menus } = typeof data === "string" ? JSON.parse(data) : data;
+  const { current, pages, menus } = JSON.parse(data);
   const base = baseOf(current);
   nav.replaceChildren(...pages.map(([slug, title]) => link(base, slug, title, current)));
   for (const [menu, sections] of menus) {
@@ -98,9 +102,7 @@ export default function ({ parentElement, data }) {
       if (topics.some(([slug]) => slug === current)) summary.classList.add("current");
     }
     details.append(summary, panel);
-    details.addEventListener("toggle", () => {
-      if (details.open) nav.querySelectorAll("details[open]").forEach((d) => d !== details && d.removeAttribute("open"));
-    });
+    details.addEventListener("toggle", () => details.open && closeMenus(nav, details));  // one menu open at a time
     nav.append(details);
   }
   if (!nav.playgroundListening) {
@@ -108,7 +110,7 @@ export default function ({ parentElement, data }) {
     nav.addEventListener("click", (event) => openInApp(event, nav));
     const closeOutside = (event) => {
       if (!nav.isConnected) return document.removeEventListener("click", closeOutside);
-      if (!nav.contains(event.target)) nav.querySelectorAll("details[open]").forEach((d) => d.removeAttribute("open"));
+      if (!nav.contains(event.target)) closeMenus(nav);
     };
     document.addEventListener("click", closeOutside);
     nav.addEventListener("keydown", (event) => {
@@ -129,9 +131,9 @@ _component = st.components.v2.component(COMPONENT, html=_HTML, css=_CSS, js=_JS,
 
 def nav_payload(current: str, pages: list[tuple[str, str]]) -> str:
     """The bar's content as JSON: the loose pages (home, drill), then each menu's sections and topics."""
-    sections = by_section()
-    menus = [[menu, [[section, [[t.slug, t.title] for t in sections.get(section, [])]] for section in grouped]]
-             for menu, grouped in MENUS.items()]
+    menus = [[menu, [[section, [[t.slug, t.title] for t in group]]
+                     for section, group in groupby(topics, key=lambda t: t.section)]]
+             for menu, topics in by_menu().items()]
     return json.dumps({"current": current, "pages": pages, "menus": menus})
 
 
