@@ -8,7 +8,7 @@ import pytest
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.shapes import (DOTS_LAYER, add_cells, add_contours, add_dots, add_grid_image, add_heatmap_image, add_lines_image,
+from ui.shapes import (DOTS_LAYER, add_cells, add_contours, add_dots, add_grid_image, add_heatmap_image, add_svg_image,
                        add_polylines, add_rings, add_segments, cell_colors, cells_image, cells_svg, colorbar, contour_path,
                        fill_under, grid_image, heatmap_image, log10_axis, mark_point, polylines_path, svg_path)
 from ui.theme import figure
@@ -244,8 +244,8 @@ def test_printed_cells_escape_their_text_and_replace_the_png_in_add_cells():
 
 
 def test_lines_image_maps_data_units_onto_the_stretched_box_even_on_a_reversed_axis():
-    fig = add_lines_image(figure(), [("hit", [([-1.0, 1.0], [0.0, 0.0]), ([0.0, 0.5], [10.0, 10.0])], "#0072B2", 3),
-                                     ("miss", [], "#D55E00", 3)], [-2.0, 2.0], [10.0, -0.0])
+    fig = add_svg_image(figure(), [-2.0, 2.0], [10.0, -0.0], lines=[
+        ("hit", [([-1.0, 1.0], [0.0, 0.0]), ([0.0, 0.5], [10.0, 10.0])], "#0072B2", 3), ("miss", [], "#D55E00", 3)])
     image = fig.layout["images"][0]
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-2.0, 0.0, 4.0, 10.0)
     assert image["xanchor"] == "left" and image["yanchor"] == "top" and image["sizing"] == "stretch"
@@ -257,12 +257,12 @@ def test_lines_image_maps_data_units_onto_the_stretched_box_even_on_a_reversed_a
     go.Figure(fig.to_dict())
     for bad in ([1.0, 1.0], [np.nan, 1.0], [0.0, np.inf]):
         with pytest.raises(ValueError, match="x_range"):
-            add_lines_image(figure(), [], bad, [0.0, 1.0])
+            add_svg_image(figure(), bad, [0.0, 1.0])
 
 
 def test_lines_image_keeps_each_groups_colour_and_starts_a_reversed_x_axis_at_its_left_end():
-    fig = add_lines_image(figure(), [("a", [([1.0, 0.0], [0.0, 0.0])], "#0072B2", 3),
-                                     ("b", [([-1.0, -2.0], [1.0, 1.0])], "#D55E00", 2)], [2.0, -2.0], [0.0, 1.0])
+    fig = add_svg_image(figure(), [2.0, -2.0], [0.0, 1.0], lines=[("a", [([1.0, 0.0], [0.0, 0.0])], "#0072B2", 3),
+                                                                  ("b", [([-1.0, -2.0], [1.0, 1.0])], "#D55E00", 2)])
     image = fig.layout["images"][0]
     assert (image["x"], image["sizex"], image["y"], image["sizey"]) == (2.0, 4.0, 1.0, 1.0)
     svg = decode_svg(image["source"])
@@ -271,6 +271,20 @@ def test_lines_image_keeps_each_groups_colour_and_starts_a_reversed_x_axis_at_it
     # x = 2 is the left end of the reversed axis (0 in the box), x = -2 the right end (1000); y = 1 the top.
     np.testing.assert_allclose(path_points(paths[0][0]), [[250, 1000], [500, 1000]])
     np.testing.assert_allclose(path_points(paths[1][0]), [[750, 0], [1000, 0]])
+
+
+def test_svg_image_draws_dots_then_escaped_labels_where_the_data_put_them():
+    fig = add_svg_image(figure(), [0.0, 10.0], [0.0, 10.0], lines=[("fit", [([0.0, 10.0], [5.0, 5.0])], "#111827", 2)],
+                        dots=[([1.0, np.nan, 5.0], [1.0, 2.0, 5.0], "rgba(0,114,178,0.55)", 8)],
+                        labels=[([2.5, 7.5], [10.0, 0.0], ["7", "<b>"], "#0072B2", 0.05)])
+    (image,) = fig.layout["images"]
+    svg = decode_svg(image["source"])
+    assert svg.index("#111827") < svg.index("stroke-linecap") < svg.index("<text")  # lines, dots, labels
+    dots = re.search(r'<path d="([^"]+)" stroke="rgba\(0,114,178,0.55\)" stroke-width="8" stroke-linecap="round"', svg)
+    assert dots.group(1) == "M100,900ZM500,500Z"  # the NaN point is left out; y runs down in the box
+    assert re.findall(r'<text x="([^"]+)" y="([^"]+)">([^<]*)</text>', svg) == [("250", "0", "7"), ("750", "1000", "&lt;b&gt;")]
+    assert 'font-size="50"' in svg  # 5 % of the image's height
+    assert [trace["name"] for trace in fig.data] == ["fit"]  # dots and labels bring no legend entry
 
 
 def test_segments_draw_the_finite_two_point_polylines_and_check_their_shape():

@@ -6,7 +6,7 @@ from scipy import stats
 from engine import confidence
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_lines, add_lines_image
+from ui.shapes import add_lines, add_svg_image
 from ui.snippet import reproduce
 from ui.theme import BAD, MUTED, NEGATIVE, figure, show
 
@@ -63,9 +63,9 @@ def forest_figure(result, sigma, n, level):
     # which Plotly swaps without redrawing the axes and the 100 sample means (as it would for path shapes).
     reach = nice_ceil(3.2 * sigma / np.sqrt(n) * stats.t.ppf(0.975, n - 1) / 1.96)
     x_range, y_range = [MU - reach, MU + reach], [N_SHOWN + 1.5, -0.5]
-    add_lines_image(fig, [(name, [(shown[i], np.array([rows[i], rows[i]])) for i in np.flatnonzero(mask)], color, 3)
-                          for mask, color, name in ((hit, NEGATIVE, "contains μ"), (~hit, BAD, "misses μ"))],
-                    x_range, y_range)
+    add_svg_image(fig, x_range, y_range, lines=[
+        (name, [(shown[i], np.array([rows[i], rows[i]])) for i in np.flatnonzero(mask)], color, 3)
+        for mask, color, name in ((hit, NEGATIVE, "contains μ"), (~hit, BAD, "misses μ"))])
     fig.add_trace(dict(type="scatter", x=result.means[:N_SHOWN], y=rows, mode="markers", name="sample mean",
                        marker=dict(color="#111827", size=5), hovertemplate="sample %{y}: mean %{x:.3f}<extra></extra>"))
     fig.add_shape(type="line", x0=MU, x1=MU, y0=0, y1=1, yref="paper", line=dict(color="#111827", width=2))

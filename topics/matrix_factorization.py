@@ -1,8 +1,8 @@
 """Matrix factorisation: SGD fills the gaps of a ratings matrix; k, learning rate, regularisation, RMSE per epoch.
 
 What k (the first slider) moves is drawn as layout, so the browser redraws without replotting every trace: the
-completed matrix is a PNG (the observed and true ones stay heatmaps, with their hover) and the RMSE curves are
-path shapes. The items stay a scatter trace for their hover, on axes whose range moves only in steps.
+completed matrix is a PNG (the observed and true ones stay heatmaps, with their hover), the RMSE curves are
+path shapes and the items their numbers in one SVG image, on axes whose range moves only in steps.
 """
 import numpy as np
 import streamlit as st
@@ -10,9 +10,9 @@ import streamlit as st
 from engine import recommender
 from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
-from ui.shapes import add_cells, add_lines
+from ui.shapes import add_cells, add_lines, add_svg_image
 from ui.snippet import reproduce
-from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, show
+from ui.theme import BAD, GOOD, MUTED, PALETTE, figure, show, square_axes
 
 RATES = [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]
 REGS = [0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
@@ -21,6 +21,7 @@ STARS = [[0.0, "#D7191C"], [0.25, "#FDAE61"], [0.5, "#FFFFBF"], [0.75, "#ABD9E9"
 SETTLED = 0.05  # training RMSE moving less than this share of itself over the last 5 epochs counts as settled
 GAP = 1.5  # held-out RMSE within this factor of the training RMSE counts as generalising
 CELL_PX = 8  # pixels per cell of the completed matrix's image: flat blocks that stay sharp when the browser scales it
+ITEM_LABEL = 0.04  # the items' numbers above their dots, as a share of the latent-space plot's height (~12 px)
 ITEM_RANGES = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # the items chart's half-width snaps to one of these
 
 
@@ -76,7 +77,7 @@ def matrices_figure(R, fit, full):
 
 def rmse_figure(fit, epochs):
     """Both RMSE curves as path shapes (k moves them); the noise level, which nothing here moves, as a trace."""
-    fig = figure("RMSE after each epoch", height=360, legend=dict(x=0.98, xanchor="right", y=0.98, yanchor="top",
+    fig = figure("RMSE after each epoch", height=420, legend=dict(x=0.98, xanchor="right", y=0.98, yanchor="top",
                                                                    orientation="v"), margin=dict(t=50))
     x = np.arange(1, epochs + 1)
     add_lines(fig, x, fit.train_rmse, "training ratings", line=dict(color=GOOD, width=3))
@@ -89,12 +90,12 @@ def rmse_figure(fit, epochs):
 
 
 def items_figure(fit):
-    """Each item at its first two latent factors, its number on hover.
+    """Each item at its first two latent factors, a dot with its number (the matrices' column) above it.
 
-    A scatter trace, replotted when k changes, for the hover the notes ask students to use. Its items' numbers
-    are not written beside the points: 40 text labels made each redraw of this chart several times dearer.
-    Both axes span ±the smallest of ITEM_RANGES that holds every item, so they move only in steps."""
-    fig = figure("Items in the latent space (q₁, q₂)", height=360, margin=dict(t=50))
+    The dots and numbers are one SVG image on equal axes, so a move of k swaps one image: as a scatter trace with hover
+    it redrew the whole chart, axes and ticks, each move (~800 DOM changes, 13 ms of Plotly.react). Both axes
+    span ±the smallest of ITEM_RANGES that holds every item, so they move only in steps."""
+    fig = figure("Items in the latent space (q₁, q₂)", height=420, margin=dict(t=50))
     if fit.Q.shape[1] < 2:
         fig.add_annotation(text="k = 1: one factor, nothing to plot in two dimensions", x=0.5, y=0.5, xref="paper",
                            yref="paper", showarrow=False)
@@ -103,15 +104,14 @@ def items_figure(fit):
         fig.add_annotation(text="training diverged: no factors to plot", x=0.5, y=0.5, xref="paper", yref="paper",
                            showarrow=False)
         return fig
-    q1, q2 = fit.Q[:, 0], fit.Q[:, 1]
     reach = float(np.abs(fit.Q[:, :2]).max()) + 0.2
     half = next((r for r in ITEM_RANGES if reach <= r), float(np.ceil(reach)))  # beyond the steps: hold every item
-    fig.add_trace(dict(type="scatter", x=q1, y=q2, mode="markers", marker=dict(size=11, color=PALETTE[0]),
-                       text=[str(j) for j in range(len(q1))], hovertemplate="item %{text}<extra></extra>",
-                       showlegend=False))
+    q1, q2 = fit.Q[:, 0], fit.Q[:, 1]
+    add_svg_image(fig, [-half, half], [-half, half], dots=[(q1, q2, PALETTE[0], 7)],
+                  labels=[(q1, q2 + ITEM_LABEL * 2 * half, range(len(q1)), PALETTE[0], ITEM_LABEL)])
     fig.update_xaxes(title="factor 1", zeroline=True, range=[-half, half])
     fig.update_yaxes(title="factor 2", zeroline=True, range=[-half, half])
-    return fig
+    return square_axes(fig)
 
 
 def snippet(density, seed, k, lr, reg, epochs):

@@ -124,31 +124,53 @@ def add_segments(fig: Figure, segments, name: str, line: dict, xref: str = "x", 
                          line=line, **legend_entry(fig, name, mode="lines", line=line))
 
 
-def add_lines_image(fig: Figure, groups, x_range, y_range, xref: str = "x", yref: str = "y") -> Figure:
-    """Polylines drawn as one SVG image stretched over fixed axis ranges, a legend entry per group.
+def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), xref: str = "x",
+                  yref: str = "y") -> Figure:
+    """Polylines, dots and text, drawn in that order as one SVG image stretched over fixed axis ranges.
 
-    ``groups`` is a list of (name, lines, color, width), ``lines`` (x, y) pairs of arrays in data units;
-    ``x_range`` and ``y_range`` are the axes' fixed ranges (a reversed one too). A changed path shape is
-    ``calc+arraydraw`` to Plotly: it recomputes the chart and redraws its axes and every trace (the CI
-    forest: ~1,000 DOM changes a move), where a changed image swaps one attribute (~60). The strokes keep
-    their width in screen pixels (``vector-effect``) though the image is stretched; no hover, as for shapes.
-    The legend entries label the groups but cannot hide them (the lines are not traces), and the image lies
-    under the grid lines (Plotly has no layer between them and the traces)."""
+    ``lines`` is a list of (name, lines, color, width) groups, ``lines`` (x, y) pairs of arrays in data units,
+    each group with a legend entry. ``dots`` is a list of (x, y, color, size) groups: round dots ``size`` px
+    across, no legend entry. ``labels`` is a list of (x, y, texts, color, height) groups: bold ``texts``
+    centred on the points, ``height`` a share of the image's height, with a white halo. ``x_range`` and
+    ``y_range`` are the axes' fixed ranges (a reversed one too). One image per rectangle: Plotly keys images
+    by their rectangle, so a second image there replaces the first.
+
+    A changed path shape is ``calc+arraydraw`` to Plotly: it recomputes the chart and redraws its axes and
+    every trace (the CI forest: ~1,000 DOM changes a move), where a changed image swaps one attribute (~60).
+    Strokes and dots keep their size in screen pixels (``vector-effect``) though the image is stretched;
+    text scales with the image, so label only a square image (``square_axes`` and ranges of equal span). No
+    hover, as for shapes. The legend entries label the groups but cannot hide them (the drawing is not a
+    trace), and the image lies under the grid lines (Plotly has no layer between them and the traces)."""
     (x0, x1), (y0, y1) = (float(v) for v in x_range), (float(v) for v in y_range)
     if x0 == x1 or y0 == y1 or not np.isfinite([x0, x1, y0, y1]).all():
         raise ValueError(f"x_range and y_range must have two different finite ends, got {x_range} and {y_range}")
     def box(x, y):  # data units → the image's 0 … 1000 box, (x0, y1) at its top left
         return (np.asarray(x, float) - x0) / (x1 - x0) * 1000, (y1 - np.asarray(y, float)) / (y1 - y0) * 1000
 
-    paths = []
-    for name, lines, color, width in groups:
+    stroke = 'fill="none" vector-effect="non-scaling-stroke"'
+    parts = []
+    for name, group, color, width in lines:
         legend_entry(fig, name, mode="lines", line=dict(color=color, width=width))
-        d = polylines_path(lines, box)
+        d = polylines_path(group, box)
         if d:
-            paths.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" fill="none" '
-                         'vector-effect="non-scaling-stroke"/>')
+            parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" {stroke}/>')
+    for x, y, color, size in dots:
+        bx, by = box(x, y)
+        finite = np.isfinite(bx) & np.isfinite(by)
+        d = "".join(map("M{:.4g},{:.4g}Z".format, bx[finite].tolist(), by[finite].tolist()))
+        if d:  # zero-length subpaths: round caps draw each as a dot
+            parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{size:g}" '
+                         f'stroke-linecap="round" {stroke}/>')
+    for x, y, texts, color, share in labels:
+        bx, by = box(x, y)
+        height = share * 1000  # the text's height in box units
+        texts = [f'<text x="{a:.4g}" y="{b:.4g}">{html.escape(str(text))}</text>'
+                 for a, b, text in zip(bx.tolist(), by.tolist(), texts) if np.isfinite(a) and np.isfinite(b)]
+        parts += [f'<g fill="{html.escape(color)}" font-size="{height:.4g}" font-family="sans-serif" font-weight="bold" '
+                  f'text-anchor="middle" dominant-baseline="central" stroke="white" stroke-width="{height / 5:.3g}" '
+                  'paint-order="stroke">', *texts, "</g>"]
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000" preserveAspectRatio="none">'
-           + "".join(paths) + "</svg>")
+           + "".join(parts) + "</svg>")
     return _add_stretched_image(fig, _svg_uri(svg), xref, yref, x0, y1, abs(x1 - x0), abs(y1 - y0))
 
 

@@ -3,8 +3,8 @@
 A chart whose traces change is replotted from nothing in the browser (20–200 ms a chart on this machine); one
 whose layout alone changes (shapes, images, annotations, ranges, title) is redrawn in a few ms (see
 ui.live_chart and ui.shapes). Typical slips this catches: a legend name that carries a live number (a legend
-entry is a trace), points or curves that move with the slider drawn as traces. The few charts that must stay
-traces (for their hover, or a heat map whose cells are the hits) are listed with their reason.
+entry is a trace), points or curves that move with the slider drawn as traces. No page needs an exception any
+more: what the first slider moves is drawn as shapes or images on every page.
 AppTest reruns the whole script, so this test does not see a fragment that fails to rerun (the browser tests do).
 """
 import pytest
@@ -12,15 +12,6 @@ from streamlit.testing.v1.element_tree import SelectSlider, Slider
 
 from tests.pages.conftest import chart_figures, exceptions, open_page
 from ui.catalog import TOPICS
-
-# slug → {chart index: why its traces may change with the first slider}
-REPLOTTED = {
-    "matrix_factorization": {2: "the items' latent-space points keep their hover (the item number), as the notes ask"},
-    "rag": {1: "the word-share heat map's columns are the k hits themselves"},
-    "attention": {0: "the weights heat map prints every weight in its cell, and keeps its hover"},
-    "eager_vs_graph": {0: "the eager run's cells print every intermediate value: that is what the chart shows"},
-}
-
 
 def first_slider(node):
     """The first slider or select slider in page order (what a student meets first, and what bench/latency.py moves)."""
@@ -57,8 +48,6 @@ def test_a_first_slider_step_changes_no_chart_data(topic):
     after = chart_figures(at)
     assert len(after) == len(before)
     assert after != before, "the slider moved at least one chart"
-    allowed = REPLOTTED.get(topic.slug, {})
-    replotted = [i for i, (old, new) in enumerate(zip(before, after))
-                 if new.get("data") != old.get("data") and i not in allowed]
+    replotted = [i for i, (old, new) in enumerate(zip(before, after)) if new.get("data") != old.get("data")]
     assert not replotted, (f"a step of {widget.key} changed the trace data of chart(s) {replotted}: draw what it "
                            "moves as layout (ui.shapes), keep live numbers out of legend names")
