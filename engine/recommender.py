@@ -145,3 +145,31 @@ def rmse(R, prediction, mask):
     if not mask.any():
         return float("nan")
     return float(np.sqrt(np.mean((R[mask] - prediction[mask]) ** 2)))
+
+
+@dataclass(frozen=True)
+class LatentMap:
+    coords: np.ndarray  # (rows, 2): each row of the factor matrix on its two main directions
+    share: float        # the share of the matrix's sum of squares those two directions hold
+
+
+def latent_map(Q) -> LatentMap:
+    """Each row of a factor matrix ``Q`` (items × k, k ≥ 2) on the two directions along which the rows spread most.
+
+    SGD's factors come in no particular order, and rotating P and Q together (P R, Q R for an orthogonal R)
+    leaves every prediction P Qᵀ unchanged, so the first two columns of ``Q`` are an arbitrary view. The top
+    two right singular vectors of ``Q`` (uncentred: a prediction is a dot product, not a distance from the
+    mean) give a view that no rotation changes; ``coords`` = Q V₂ and ``share`` = (σ₁² + σ₂²) / Σσᵢ², what
+    scikit-learn's ``TruncatedSVD`` computes. Each direction's sign is chosen so its largest coordinate is
+    positive.
+    """
+    Q = np.asarray(Q, dtype=float)
+    if Q.ndim != 2 or Q.shape[1] < 2 or Q.shape[0] < 2:
+        raise ValueError(f"Q must be a factor matrix with at least 2 rows and 2 columns, got shape {Q.shape}")
+    if not np.isfinite(Q).all():
+        raise ValueError("Q must contain only finite factors")
+    _, sigma, Vt = np.linalg.svd(Q, full_matrices=False)
+    coords = Q @ Vt[:2].T
+    signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])
+    total = float(np.sum(sigma ** 2))
+    return LatentMap(coords * np.where(signs == 0, 1.0, signs), float(np.sum(sigma[:2] ** 2)) / total if total else 1.0)

@@ -285,6 +285,10 @@ def test_svg_image_draws_dots_then_escaped_labels_where_the_data_put_them():
     assert re.findall(r'<text x="([^"]+)" y="([^"]+)">([^<]*)</text>', svg) == [("250", "0", "7"), ("750", "1000", "&lt;b&gt;")]
     assert 'font-size="50"' in svg  # 5 % of the image's height
     assert [trace["name"] for trace in fig.data] == ["fit"]  # dots and labels bring no legend entry
+    with pytest.raises(ValueError, match="dots"):
+        add_svg_image(figure(), [0.0, 1.0], [0.0, 1.0], dots=[([0.5, 0.2], 0.5, "#000000", 8)])
+    with pytest.raises(ValueError, match="labels"):
+        add_svg_image(figure(), [0.0, 1.0], [0.0, 1.0], labels=[([0.5, 0.2], [0.5, 0.1], ["only one"], "#000000", 0.05)])
 
 
 def test_segments_draw_the_finite_two_point_polylines_and_check_their_shape():

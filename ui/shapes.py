@@ -155,6 +155,8 @@ def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), x
         if d:
             parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" {stroke}/>')
     for x, y, color, size in dots:
+        if np.shape(x) != np.shape(y) or np.ndim(x) != 1:
+            raise ValueError(f"dots: x and y must be 1-D and of one length, got shapes {np.shape(x)} and {np.shape(y)}")
         bx, by = box(x, y)
         finite = np.isfinite(bx) & np.isfinite(by)
         d = "".join(map("M{:.4g},{:.4g}Z".format, bx[finite].tolist(), by[finite].tolist()))
@@ -162,6 +164,10 @@ def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), x
             parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{size:g}" '
                          f'stroke-linecap="round" {stroke}/>')
     for x, y, texts, color, share in labels:
+        texts = list(texts)
+        if not np.shape(x) == np.shape(y) == (len(texts),):
+            raise ValueError(f"labels: x, y and texts must be 1-D and of one length, got shapes {np.shape(x)}, "
+                             f"{np.shape(y)} and {len(texts)} texts")
         bx, by = box(x, y)
         height = share * 1000  # the text's height in box units
         texts = [f'<text x="{a:.4g}" y="{b:.4g}">{html.escape(str(text))}</text>'

@@ -80,3 +80,27 @@ def test_factorize_is_deterministic():
 def test_bad_inputs_raise_value_error_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_latent_map_matches_truncated_svd_and_no_rotation_of_the_factors_changes_it():
+    from scipy.stats import special_ortho_group
+    from sklearn.decomposition import TruncatedSVD
+
+    Q = np.random.default_rng(0).normal(size=(40, 5)) * [3.0, 1.0, 2.0, 0.5, 0.2]
+    view = recommender.latent_map(Q)
+    svd = TruncatedSVD(n_components=2, algorithm="arpack").fit(Q)
+    np.testing.assert_allclose(np.abs(view.coords), np.abs(svd.transform(Q)), atol=1e-9)  # equal up to sign
+    assert view.share == pytest.approx(np.sum(svd.singular_values_ ** 2) / np.sum(Q ** 2))
+    rotated = recommender.latent_map(Q @ special_ortho_group.rvs(5, random_state=1))
+    np.testing.assert_allclose(rotated.coords, view.coords, atol=1e-9)  # same view, signs included
+    assert rotated.share == pytest.approx(view.share)
+    # Known case: factors that only use two directions are drawn whole, their distances kept.
+    flat = np.column_stack([Q[:, :2], np.zeros(40), np.zeros(40), np.zeros(40)])
+    exact = recommender.latent_map(flat @ special_ortho_group.rvs(5, random_state=2))
+    assert exact.share == pytest.approx(1.0)
+    np.testing.assert_allclose(np.linalg.norm(exact.coords[:, None] - exact.coords[None], axis=-1),
+                               np.linalg.norm(Q[:, None, :2] - Q[None, :, :2], axis=-1), atol=1e-9)
+    assert (view.coords[np.abs(view.coords).argmax(axis=0), [0, 1]] > 0).all()
+    for bad in (np.ones((5, 1)), np.array([[1.0, np.nan], [0.0, 1.0]])):
+        with pytest.raises(ValueError, match="Q"):
+            recommender.latent_map(bad)
