@@ -159,8 +159,8 @@ def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), x
             raise ValueError(f"dots: x and y must be 1-D and of one length, got shapes {np.shape(x)} and {np.shape(y)}")
         bx, by = box(x, y)
         finite = np.isfinite(bx) & np.isfinite(by)
-        d = "".join(map("M{:.4g},{:.4g}Z".format, bx[finite].tolist(), by[finite].tolist()))
-        if d:  # zero-length subpaths: round caps draw each as a dot
+        d = "".join(dot_subpaths(bx[finite], by[finite]))
+        if d:  # round caps draw each zero-length subpath as a dot
             parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{size:g}" '
                          f'stroke-linecap="round" {stroke}/>')
     for x, y, texts, color, share in labels:
@@ -170,14 +170,19 @@ def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), x
                              f"{np.shape(y)} and {len(texts)} texts")
         bx, by = box(x, y)
         height = share * 1000  # the text's height in box units
-        texts = [f'<text x="{a:.4g}" y="{b:.4g}">{html.escape(str(text))}</text>'
-                 for a, b, text in zip(bx.tolist(), by.tolist(), texts) if np.isfinite(a) and np.isfinite(b)]
+        elements = [f'<text x="{a:.4g}" y="{b:.4g}">{html.escape(str(text))}</text>'
+                    for a, b, text in zip(bx.tolist(), by.tolist(), texts) if np.isfinite(a) and np.isfinite(b)]
         parts += [f'<g fill="{html.escape(color)}" font-size="{height:.4g}" font-family="sans-serif" font-weight="bold" '
                   f'text-anchor="middle" dominant-baseline="central" stroke="white" stroke-width="{height / 5:.3g}" '
-                  'paint-order="stroke">', *texts, "</g>"]
+                  'paint-order="stroke">', *elements, "</g>"]
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000" preserveAspectRatio="none">'
            + "".join(parts) + "</svg>")
     return _add_stretched_image(fig, _svg_uri(svg), xref, yref, x0, y1, abs(x1 - x0), abs(y1 - y0))
+
+
+def dot_subpaths(x, y) -> list[str]:
+    """One zero-length subpath ``Mx,yZ`` per point, 4 significant digits: a stroke with round caps draws a dot."""
+    return list(map("M{:.4g},{:.4g}Z".format, np.asarray(x, float).tolist(), np.asarray(y, float).tolist()))
 
 
 DOTS_LAYER = "between"  # above the grid, below any trace; ui.live_chart's CSS rounds line caps here and only here
@@ -197,7 +202,7 @@ def add_dots(fig: Figure, x, y, colors, opacity=None, size: int = 8, xref: str =
     colors = np.broadcast_to(np.asarray(colors, dtype=object), x.shape)
     levels = np.broadcast_to(1.0 if opacity is None else np.clip(np.round(np.asarray(opacity, float) * 5) / 5, 0.2, 1.0),
                              x.shape)
-    points = np.array(list(map("M{:.4g},{:.4g}Z".format, x.tolist(), y.tolist())), dtype=object)
+    points = np.array(dot_subpaths(x, y), dtype=object)
     for color, level in sorted({(c, float(o)) for c, o in zip(colors, levels)}):
         group = (colors == color) & (levels == level)
         fig.add_shape(type="path", path="".join(points[group]), xref=xref, yref=yref, layer=DOTS_LAYER, opacity=level,
