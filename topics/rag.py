@@ -63,7 +63,8 @@ def scores_figure(scores, index, k):
     names = [name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1] + "…" for name in full]  # fit the margin
     values = scores[shown][::-1]
     top = max(0.6, float(np.ceil(scores.max() * 5) / 5))
-    fig = figure(f"Best {SHOWN_BARS} of {len(scores)} passages (blue: top k = {k})", height=400,
+    pages = len({p.slug for p in index.passages})
+    fig = figure(f"Best {SHOWN_BARS} of the {len(scores)} passages of {pages} pages (blue: top k = {k})", height=400,
                  margin=dict(l=270, t=60))
     # The bars stay grey traces (with their hover labels), the same for every k; the top k are painted blue
     # over them as rectangles (a bar is 0.8 of its category wide), so a k move redraws only layout.
@@ -175,8 +176,7 @@ def query_part(controls_box, answer_box, scores_box, words_box, snippet_box):
         prints[f"hit {h.rank}"] = f"{h.slug} / {h.section}"
         prints[f"score {h.rank}"] = f"{h.score:.4f}"
     with snippet_box:
-        metric_row({"passages indexed": f"{len(index.passages)}", "pages": f"{len({p.slug for p in index.passages})}",
-                    "query words known": f"{known} of {len(words)}",
+        metric_row({"query words known": f"{known} of {len(words)}",
                     "best score": f"{hits[0].score:.3f}" if hits else "0"})
         reproduce("rag", SNIPPET.format(query=query, k=k), prints, needs="numpy scikit-learn")
     checks = []
