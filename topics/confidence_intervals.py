@@ -8,7 +8,7 @@ from ui import controls
 from ui.page import Claim, live_part, metric_row, topic_page
 from ui.shapes import add_lines, add_svg_image
 from ui.snippet import reproduce
-from ui.theme import BAD, MUTED, NEGATIVE, figure, show
+from ui.theme import BAD, MUTED, NEGATIVE, figure, mark_x, show
 
 SIZES = [3, 5, 10, 20, 40, 80]
 N_INTERVALS = 1000   # the claim and the running coverage use all of them
@@ -94,26 +94,31 @@ def coverage_figure(result, level):
     return fig
 
 
+WIDTH_TICKS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20)  # width / σ lies within these for every level, n, shape and method
+
+
 def width_figure(width_by_n, sigma, n, level, method):
-    """Mean width against n on a log axis (drawn in log10 units as shapes), with a 1/√n line for reference."""
+    """Mean width against n, both on log scales, so that width ∝ 1/√n is a straight line of slope −½.
+
+    The axes are the same at every level, and the curves and the dot at the current n are one SVG image, so a
+    level move swaps the image instead of making Plotly recompute the chart (as moved path shapes do)."""
     logs = np.log10(SIZES)
     scaled = width_by_n / sigma
     here = SIZES.index(n)
     reference = scaled[-1] * np.sqrt(SIZES[-1] / np.asarray(SIZES, float))
+    x_range, y_range = [logs[0] - 0.08, logs[-1] + 0.08], list(np.log10([WIDTH_TICKS[0], WIDTH_TICKS[-1]]))
     # The level goes in the title (layout), not in a legend entry: an entry is a trace, and a renamed trace makes
     # Plotly replot the whole chart on every level move.
     fig = figure(f"Mean width of {level:.0%} {METHOD_LABELS[method]} intervals against n", height=340, margin=dict(t=80))
-    add_lines(fig, logs, reference, "∝ 1/√n", line=dict(color=MUTED, width=2, dash="dash"))
-    add_lines(fig, logs, scaled, "mean width", line=dict(color=NEGATIVE, width=3))
-    fig.add_shape(type="circle", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=logs[here],
-                  yanchor=scaled[here], x0=-7, x1=7, y0=-7, y1=7, line=dict(color=BAD, width=3))
-    fig.add_annotation(x=logs[here], y=scaled[here], text=f"n = {n}", showarrow=False, xanchor="left", xshift=10,
-                       yanchor="bottom", yshift=4)
-    top = nice_ceil(max(scaled.max(), reference.max()) * 1.05)
-    fig.update_xaxes(range=[logs[0] - 0.08, logs[-1] + 0.08], tickvals=logs, ticktext=[str(s) for s in SIZES],
-                     title="sample size n (log scale)")
-    fig.update_yaxes(range=[0, top], title="width / σ")
-    return fig
+    add_svg_image(fig, x_range, y_range,
+                  lines=[("∝ 1/√n", [(logs, np.log10(reference))], MUTED, 2),
+                         ("mean width", [(logs, np.log10(scaled))], NEGATIVE, 3)],
+                  dots=[(logs[here:here + 1], np.log10(scaled[here:here + 1]), BAD, 13)])
+    mark_x(fig, logs[here], f"n = {n}", color=BAD, label_side="left" if here == len(SIZES) - 1 else "right")
+    fig.update_xaxes(range=x_range, tickvals=logs, ticktext=[str(s) for s in SIZES], title="sample size n (log scale)")
+    fig.update_yaxes(range=y_range, tickvals=np.log10(WIDTH_TICKS), ticktext=[f"{t:g}" for t in WIDTH_TICKS],
+                     title="width / σ (log scale)", zeroline=False)  # log10 0 is a width of σ, not zero
+    return fig.update_layout(legend=dict(itemclick=False, itemdoubleclick=False))
 
 
 SNIPPET = '''
