@@ -111,7 +111,7 @@ def width_figure(width_by_n, sigma, n, level, method):
     # Plotly replot the whole chart on every level move.
     fig = figure(f"Mean width of {level:.0%} {METHOD_LABELS[method]} intervals against n", height=340, margin=dict(t=80))
     add_svg_image(fig, x_range, y_range,
-                  lines=[("∝ 1/√n", [(logs, np.log10(reference))], MUTED, 2),
+                  lines=[(f"∝ 1/√n (through n = {SIZES[-1]})", [(logs, np.log10(reference))], MUTED, 2),
                          ("mean width", [(logs, np.log10(scaled))], NEGATIVE, 3)],
                   dots=[(logs[here:here + 1], np.log10(scaled[here:here + 1]), BAD, 13)])
     mark_x(fig, logs[here], f"n = {n}", color=BAD, label_side="left" if here == len(SIZES) - 1 else "right")
@@ -172,7 +172,7 @@ def level_part(level_box, forest_box, coverage_box, width_box, metrics_box, sett
     misses = int((~result.covered[:N_SHOWN]).sum())
     with metrics_box:
         # The level is on its slider and the misses among the first 100 in the forest's title.
-        metric_row({f"coverage of {N_INTERVALS:,}": f"{result.rate:.1%}", "mean width": f"{width_now:.3f}"})
+        metric_row({f"coverage of {N_INTERVALS:,}": f"{result.rate:.1%}", "mean width (data units)": f"{width_now:.3f}"})
         reproduce("confidence_intervals",
                   SNIPPET.format(mu=MU, sigma=sigma, n=n, level=level, seed=seed, distribution=distribution,
                                  method=method, count=N_INTERVALS, shown=N_SHOWN),

@@ -64,7 +64,7 @@ def scores_figure(scores, index, k):
     values = scores[shown][::-1]
     top = max(0.6, float(np.ceil(scores.max() * 5) / 5))
     pages = len({p.slug for p in index.passages})
-    fig = figure(f"Best {SHOWN_BARS} of the {len(scores)} passages of {pages} pages (blue: top k = {k})", height=400,
+    fig = figure(f"Best {len(shown)} of the {len(scores)} passages of {pages} pages (blue: top k = {k})", height=400,
                  margin=dict(l=270, t=60))
     # The bars stay grey traces (with their hover labels), the same for every k; the top k are painted blue
     # over them as rectangles (a bar is 0.8 of its category wide), so a k move redraws only layout.
