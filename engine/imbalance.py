@@ -15,6 +15,7 @@ from engine._validate import check_choice, check_float, check_int, check_points
 METHODS = ("none", "random_over", "random_under", "smote", "smote_tomek")
 MODELS = ("logistic", "knn", "tree")
 SMOTE_NEIGHBOURS = 5  # imbalanced-learn's default k_neighbors
+TEST_SIZE = 0.3  # the stratified share of rows held out as the untouched test set
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Evaluation:
     balanced_accuracy: float
 
 
-def split_resample_score(X, y, method, model="logistic", resample_first=False, test_size=0.3,
+def split_resample_score(X, y, method, model="logistic", resample_first=False, test_size=TEST_SIZE,
                          random_state=0) -> Evaluation:
     """Train on resampled data and score recall, precision, F1 and balanced accuracy on a test set.
 
