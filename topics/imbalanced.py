@@ -41,6 +41,16 @@ def balanced_accuracy_se(recall, balanced_accuracy, counts):
     return float(np.sqrt(variance) / 2)
 
 
+def class_roles(y, classes):
+    """What the charts call the two classes: (count words, legend names). Majority and minority, unless the data
+    are balanced (a minority share of 0.5, or a file with equal classes): then neither is the minority, and
+    class 1 is only the positive class that the scores are about."""
+    if np.ptp(np.bincount(y, minlength=2)) == 0:
+        return (f"of class {classes[0]}", f"of class {classes[1]}"), (f"class {classes[0]}",
+                                                                       f"class {classes[1]} (positive)")
+    return ("majority", "minority"), (f"majority ({classes[0]})", f"minority ({classes[1]})")
+
+
 def user_data(own):
     """An uploaded file's features and its labels as 0/1, the rarer class being 1 (the positive class scored)."""
     counts = np.bincount(own.y, minlength=2)
@@ -50,9 +60,10 @@ def user_data(own):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(X, y, seed, method, model):
-    pad = 0.5
-    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, GRID)
-    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, GRID)
+    # The data's box, widened to the next half past a whole number (no tick in a corner): a new minority share moves
+    # the points but seldom the axes, which Plotly would otherwise redraw (ticks, grid and all) on every move.
+    low, high = np.floor(X.min(axis=0)) - 0.5, np.ceil(X.max(axis=0)) + 0.5
+    xs, ys = (np.linspace(low[i], high[i], GRID) for i in (0, 1))
     grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, ys)])
     out = {"xs": xs, "ys": ys}
     for name, m, first in (("before", "none", False), ("after", method, False), ("leaky", method, True)):
@@ -67,15 +78,16 @@ def run(X, y, seed, method, model):
     return out
 
 
-def training_figure(result, method, names, classes):
+def training_figure(result, method, names, roles):
     train = result["train"]
     X, y, synthetic = train.X, train.y, train.synthetic
     counts = np.bincount(y, minlength=2)
-    fig = figure(f"Training set after “{method}”: {counts[0]} majority, {counts[1]} minority "
+    (first, second), (first_name, second_name) = roles
+    fig = figure(f"Training set after “{method}”: {counts[0]} {first}, {counts[1]} {second} "
                  f"({int(synthetic.sum())} synthetic)", height=560, margin=dict(t=45, l=55, r=10, b=140),
                  legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
-    for name, color in ((f"majority ({classes[0]})", NEGATIVE), (f"minority ({classes[1]})", POSITIVE),
-                        ("synthetic minority", SYNTHETIC)):
+    for name, color in ((first_name, NEGATIVE), (second_name, POSITIVE),
+                        (f"synthetic {second_name.split(' (')[0]}", SYNTHETIC)):
         legend_entry(fig, name, mode="markers", marker=dict(color=color, size=9))
     if len(train.segments):
         add_segments(fig, train.segments, "SMOTE segment", line=dict(color=SYNTHETIC, width=1))
@@ -91,11 +103,12 @@ def training_figure(result, method, names, classes):
     return square_axes(fig)
 
 
-def scores_figure(result, method):
+def scores_figure(result, method, roles):
     """Grouped bars with their values on top, drawn as layout shapes (the minority share moves every bar, and
     bar traces with outside text cost a full replot each move); the legend comes from empty traces."""
-    majority, minority = result["test_counts"]
-    fig = figure(f"Scores on the untouched test set ({majority} majority + {minority} minority rows)", height=420,
+    (first, second), _ = roles
+    counts = result["test_counts"]
+    fig = figure(f"Scores on the untouched test set ({counts[0]} {first} + {counts[1]} {second} rows)", height=420,
                  margin=dict(t=110),
                  xaxis=dict(range=[-0.5, len(SCORES) - 0.5], tickvals=list(range(len(SCORES))),
                             ticktext=list(SCORE_LABELS), showgrid=False, zeroline=False),
@@ -170,10 +183,11 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
         names, classes = ("feature 1", "feature 2"), ("0", "1")
         data_code = BUILTIN_CODE.format(n=N, minority=minority, separation=separation)
     result = run(X, y, seed, method, model)
+    roles = class_roles(y, classes)
     with train_box:
-        show(training_figure(result, method, names, classes), "im_train")
+        show(training_figure(result, method, names, roles), "im_train")
     with scores_box:
-        show(scores_figure(result, method), "im_scores")
+        show(scores_figure(result, method, roles), "im_scores")
     after, before, leaky = result["after"], result["before"], result["leaky"]
     honest = {"recall": f"{after['recall']:.3f}", "precision": f"{after['precision']:.3f}",
               "F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"}

@@ -114,6 +114,23 @@ def test_claims_from_a_live_part_follow_its_control_and_come_after_what_to_notic
     assert len(claims) == 3 and any("C = 10:" in claim and "C = 1:" in claim for claim in claims)
 
 
+def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_axes_across_shares():
+    """At a minority share of 0.5 neither class is the minority; a move of the share seldom moves the axes."""
+    at = open_page("topics/imbalanced.py", {"im_minority": "0.5"})
+    training, scores = chart_figures(at)
+    legend = {trace.get("name") for trace in training["data"]}
+    assert {"class 0", "class 1 (positive)"} <= legend and not any("minority" in str(name) for name in legend)
+    assert "of class 0" in scores["layout"]["title"]["text"] and "majority" not in scores["layout"]["title"]["text"]
+    ranges = []
+    for share in (0.1, 0.11, 0.12):
+        at.slider(key="im_minority").set_value(share).run()
+        training = chart_figures(at)[0]
+        assert {"majority (0)", "minority (1)"} <= {trace.get("name") for trace in training["data"]}
+        ranges.append((training["layout"]["xaxis"]["range"], training["layout"]["yaxis"]["range"]))
+    assert all(all(float(v) % 1 == 0.5 for axis in r for v in axis) for r in ranges)
+    assert ranges[0] == ranges[1] == ranges[2], ranges
+
+
 def test_svm_warns_when_the_solver_stops_before_converging():
     at = open_page("topics/svm.py", {"svm_kernel": "poly", "svm_C": "20", "svm_gamma": "50", "svm_degree": "5",
                                      "svm_data": "circles", "svm_n": "80", "svm_noise": "0.6", "svm_seed": "15"})
