@@ -4,7 +4,7 @@ import streamlit as st
 
 from engine import attention as att
 from ui import controls
-from ui.page import Claim, Identity, live_part, metric_row, topic_page
+from ui.page import Claim, Identity, live_part, topic_page
 from ui.shapes import add_cells, colorbar
 from ui.snippet import reproduce
 from ui.theme import MUTED, PALETTE, figure, mark_x, show
@@ -131,8 +131,10 @@ def dim_part(dim_box, weights_box, entropy_box, output_box, snippet_box, setting
     share = {name: float(np.mean(att.row_entropy(r.weights)[rows] / uniform[rows]))
              for name, r in (("scaled", scaled), ("unscaled", unscaled))}
     with snippet_box:
-        # The entropy's share of its maximum is in the claim check, for these rows and the other scaling.
-        metric_row({"mean row entropy": f"{entropy.mean():.4f}", f"output[{n - 1}, 0]": f"{result.output[n - 1, 0]:.4f}"})
+        # One line, not tiles: output[n - 1, 0] is in the identity check, the entropy's share of its maximum in the
+        # claim check (for these rows and the other scaling).
+        st.markdown(f"Mean row entropy of these weights: **{entropy.mean():.4f}** nats (uniform rows over the keys "
+                    f"each word may see: {uniform.mean():.4f}; one-hot rows: 0).")
         reproduce("attention", SNIPPET.format(words=words, d=d, scale=scale, causal=causal, groups=att.GROUPS,
                                               last=n - 1),
                   {"mean row entropy": f"{entropy.mean():.4f}", f"output[{n - 1}, 0]": f"{result.output[n - 1, 0]:.4f}"},
