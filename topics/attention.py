@@ -11,7 +11,7 @@ from ui.theme import MUTED, PALETTE, figure, mark_x, show
 
 DIMS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 DEFAULT_SENTENCE = "the cat sat on the mat because it was tired"
-SOFT = 0.10  # a row is "nearly one-hot" when its entropy is below 10 % of log(n)
+SOFT = 0.10  # a row is "nearly one-hot" when its entropy is below 10 % of its maximum, log(keys it sees)
 SHOWN_DIMS = 12
 VALUE_LIMIT = 3.0  # colour scale of V and the output: embedding entries have variance 1
 
@@ -130,6 +130,8 @@ def dim_part(dim_box, weights_box, entropy_box, output_box, snippet_box, setting
     rows = slice(1, None) if causal else slice(None)  # a causal first row has one key: entropy 0 by force
     share = {name: float(np.mean(att.row_entropy(r.weights)[rows] / uniform[rows]))
              for name, r in (("scaled", scaled), ("unscaled", unscaled))}
+    of_maximum = ("of each row's maximum, log(i + 1) for row i, averaged over rows 1 to n − 1" if causal
+                  else f"of its maximum, log {n}")
     with snippet_box:
         # One line, not tiles: output[n - 1, 0] is in the identity check, the entropy's share of its maximum in the
         # claim check (for these rows and the other scaling).
@@ -144,10 +146,11 @@ def dim_part(dim_box, weights_box, entropy_box, output_box, snippet_box, setting
     return [
         Claim("Without the 1/√d_k scaling the softmax saturates as d_k grows: at this d_k the rows are already "
               "nearly one-hot (entropy under 10 % of its maximum).",
-              f"unscaled rows at d_k = {d}: mean entropy {share['unscaled']:.0%} of log n", share["unscaled"] < SOFT),
+              f"unscaled rows at d_k = {d}: mean entropy {share['unscaled']:.0%} {of_maximum}",
+              share["unscaled"] < SOFT),
         Claim("With the 1/√d_k scaling, the attention rows stay soft at any d_k (entropy at least 10 % of its "
               "maximum).",
-              f"scaled rows at d_k = {d}: mean entropy {share['scaled']:.0%} of log n", share["scaled"] >= SOFT),
+              f"scaled rows at d_k = {d}: mean entropy {share['scaled']:.0%} {of_maximum}", share["scaled"] >= SOFT),
         Identity(f"The output for a query is the weighted average of the rows of V: output_i = Σ_j w_ij v_j "
                  f"(weights · V, not Vᵀ).",
                  f"output[{i}, :3] = {np.array2string(result.output[i, :3], precision=4, separator=', ')}",

@@ -14,7 +14,7 @@ from ui.upload import axis_title, escape_markdown, own_data
 
 N = 1000
 MAX_ROWS = 2000      # an uploaded file: resampling, three fits and a 120 × 120 grid stay fast at this size
-MIN_MINORITY = 6     # rows of the rarer class a file needs: the stratified 70 % training part then keeps 4
+MIN_MINORITY = 6     # rows of the rarer class a file needs: the stratified training part (1 − TEST_SIZE) keeps 4
 GRID = 120
 MODEL_LABELS = {"logistic": "logistic regression", "knn": "5-nearest neighbours", "tree": "decision tree (depth 6)"}
 SYNTHETIC = PALETTE[4]
@@ -41,14 +41,19 @@ def balanced_accuracy_se(recall, balanced_accuracy, counts):
     return float(np.sqrt(variance) / 2)
 
 
+def balanced(y):
+    """Whether the two classes have as many rows each (a minority share of 0.5, or such a file)."""
+    return np.ptp(np.bincount(y, minlength=2)) == 0
+
+
 def class_roles(y, classes):
-    """What the charts call the two classes: (count words, legend names). Majority and minority, unless the data
-    are balanced (a minority share of 0.5, or a file with equal classes): then neither is the minority, and
-    class 1 is only the positive class that the scores are about."""
-    if np.ptp(np.bincount(y, minlength=2)) == 0:
-        return (f"of class {classes[0]}", f"of class {classes[1]}"), (f"class {classes[0]}",
-                                                                       f"class {classes[1]} (positive)")
-    return ("majority", "minority"), (f"majority ({classes[0]})", f"minority ({classes[1]})")
+    """What the charts call the classes: (count words, legend names of class 0, class 1 and synthetic rows).
+    Majority and minority, unless the data are balanced: then neither is the minority, and class 1 is only the
+    positive class that recall, precision and F1 are about (balanced accuracy treats both alike)."""
+    if balanced(y):
+        return (f"of class {classes[0]}", f"of class {classes[1]}"), (
+            f"class {classes[0]}", f"class {classes[1]} (positive)", f"synthetic class {classes[1]}")
+    return ("majority", "minority"), (f"majority ({classes[0]})", f"minority ({classes[1]})", "synthetic minority")
 
 
 def user_data(own):
@@ -82,12 +87,11 @@ def training_figure(result, method, names, roles):
     train = result["train"]
     X, y, synthetic = train.X, train.y, train.synthetic
     counts = np.bincount(y, minlength=2)
-    (first, second), (first_name, second_name) = roles
+    (first, second), (first_name, second_name, synthetic_name) = roles
     fig = figure(f"Training set after “{method}”: {counts[0]} {first}, {counts[1]} {second} "
                  f"({int(synthetic.sum())} synthetic)", height=560, margin=dict(t=45, l=55, r=10, b=140),
                  legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
-    for name, color in ((first_name, NEGATIVE), (second_name, POSITIVE),
-                        (f"synthetic {second_name.split(' (')[0]}", SYNTHETIC)):
+    for name, color in ((first_name, NEGATIVE), (second_name, POSITIVE), (synthetic_name, SYNTHETIC)):
         legend_entry(fig, name, mode="markers", marker=dict(color=color, size=9))
     if len(train.segments):
         add_segments(fig, train.segments, "SMOTE segment", line=dict(color=SYNTHETIC, width=1))
@@ -199,16 +203,18 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
                                                test_size=imbalance.TEST_SIZE),
                   honest, needs="numpy scikit-learn imbalanced-learn")
     noise = float(np.hypot(leaky["ba_se"], after["ba_se"]))  # standard error of the difference
+    # Equal classes leave nothing to rebalance: say so, or a failed check reads as evidence against resampling.
+    nothing = f"; the classes are equal, so {method} has nothing to rebalance" if balanced(y) else ""
     return [
         Claim("Rebalancing the training set improves the classifier's F1 on an untouched test set.",
               f"F1 {before['f1']:.3f} without resampling, {after['f1']:.3f} after {method} "
               f"(recall {before['recall']:.2f} → {after['recall']:.2f}, precision {before['precision']:.2f} → "
-              f"{after['precision']:.2f})",
+              f"{after['precision']:.2f}){nothing}",
               after["f1"] > before["f1"]),
         Claim("Resampling before the train/test split makes the test scores look better than they really are.",
               f"balanced accuracy {leaky['balanced_accuracy']:.3f} when {method} runs before the split, "
               f"{after['balanced_accuracy']:.3f} on the honest untouched test set (the two test sets differ, so "
-              f"only a gap above twice their sampling noise, {2 * noise:.3f}, counts)",
+              f"only a gap above twice their sampling noise, {2 * noise:.3f}, counts){nothing}",
               leaky["balanced_accuracy"] - after["balanced_accuracy"] > 2 * noise),
     ]
 

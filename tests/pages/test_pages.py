@@ -120,9 +120,14 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
     training, scores = chart_figures(at)
     legend = {trace.get("name") for trace in training["data"]}
     assert {"class 0", "class 1 (positive)"} <= legend and not any("minority" in str(name) for name in legend)
+    assert "synthetic class 1" in legend
     assert "of class 0" in scores["layout"]["title"]["text"] and "majority" not in scores["layout"]["title"]["text"]
+    assert "of class 0" in training["layout"]["title"]["text"]
+    assert "nothing to rebalance" in next(m.value for m in at.markdown if m.value.startswith("### Claim check"))
     ranges = []
-    for share in (0.1, 0.11, 0.12):
+    at.slider(key="im_minority").set_value(0.49).run()  # nearly, not quite, balanced
+    assert {"majority (0)", "minority (1)"} <= {trace.get("name") for trace in chart_figures(at)[0]["data"]}
+    for share in (0.1, 0.11, 0.12):  # on the built-in data of seed 0 these shares share one box
         at.slider(key="im_minority").set_value(share).run()
         training = chart_figures(at)[0]
         assert {"majority (0)", "minority (1)"} <= {trace.get("name") for trace in training["data"]}
