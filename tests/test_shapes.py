@@ -319,3 +319,16 @@ def test_polylines_path_is_the_joined_svg_paths_of_its_lines():
     assert doubled == " ".join(filter(None, (svg_path(2 * x, y) for x, y in lines)))
     with pytest.raises(ValueError, match="lines"):
         polylines_path([([0.0, 1.0], [0.0, 1.0, 2.0]), ([0.0, 1.0, 2.0], [0.0, 1.0])])
+
+
+def test_svg_image_dashes_a_line_group_as_plotly_would_and_says_so_in_its_legend():
+    fig = add_svg_image(figure(), [0.0, 1.0], [0.0, 1.0], lines=[
+        ("band", [([0.0, 1.0], [0.2, 0.2])], "#9AA0A6", 1.5, "dot"), ("level", [([0.0, 1.0], [0.5, 0.5])], "#111827", 4, "dash"),
+        ("solid", [([0.0, 1.0], [0.8, 0.8])], "#0072B2", 3)])
+    svg = decode_svg(fig.layout["images"][0]["source"])
+    # Plotly's own dash patterns, in multiples of the stroke's width but at least 3 px: dot 1:1, dash 3:3.
+    assert re.findall(r'stroke-width="([^"]+)"(?: stroke-dasharray="([^"]+)")?', svg) == [("1.5", "3 3"), ("4", "12 12"),
+                                                                                         ("3", "")]
+    assert [trace["line"]["dash"] for trace in fig.data] == ["dot", "dash", "solid"]
+    with pytest.raises(ValueError, match="dash"):
+        add_svg_image(figure(), [0.0, 1.0], [0.0, 1.0], lines=[("x", [([0.0, 1.0], [0.0, 1.0])], "#000000", 2, "dashdot")])

@@ -124,16 +124,21 @@ def add_segments(fig: Figure, segments, name: str, line: dict, xref: str = "x", 
                          line=line, **legend_entry(fig, name, mode="lines", line=line))
 
 
+# add_svg_image's dashes: Plotly's own patterns, in multiples of the stroke's width (at least 3 px)
+SVG_DASHES = {"solid": (), "dash": (3, 3), "dot": (1, 1)}
+
+
 def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), xref: str = "x",
                   yref: str = "y") -> Figure:
     """Polylines, dots and text, drawn in that order as one SVG image stretched over fixed axis ranges.
 
     ``lines`` is a list of (name, lines, color, width) groups, ``lines`` (x, y) pairs of arrays in data units,
-    each group with a legend entry. ``dots`` is a list of (x, y, color, size) groups: round dots ``size`` px
-    across, no legend entry. ``labels`` is a list of (x, y, texts, color, height) groups: bold ``texts``
-    centred on the points, ``height`` a share of the image's height, with a white halo. ``x_range`` and
-    ``y_range`` are the axes' fixed ranges (a reversed one too). One image per rectangle: Plotly keys images
-    by their rectangle, so a second image there replaces the first.
+    each group with a legend entry; a fifth item, "dash" or "dot", draws a group dashed or dotted. ``dots`` is
+    a list of (x, y, color, size) groups: round dots ``size`` px across, no legend entry. ``labels`` is a list
+    of (x, y, texts, color, height) groups: bold ``texts`` centred on the points, ``height`` a share of the
+    image's height, with a white halo. ``x_range`` and ``y_range`` are the axes' fixed ranges (a reversed one
+    too). One image per rectangle: Plotly keys images by their rectangle, so a second image there replaces the
+    first.
 
     A changed path shape is ``calc+arraydraw`` to Plotly: it recomputes the chart and redraws its axes and
     every trace (the CI forest: ~1,000 DOM changes a move), where a changed image swaps one attribute (~60).
@@ -149,11 +154,17 @@ def add_svg_image(fig: Figure, x_range, y_range, lines=(), dots=(), labels=(), x
 
     stroke = 'fill="none" vector-effect="non-scaling-stroke"'
     parts = []
-    for name, group, color, width in lines:
-        legend_entry(fig, name, mode="lines", line=dict(color=color, width=width))
+    for name, group, color, width, *dash in lines:
+        dash = dash[0] if dash else "solid"
+        if dash not in SVG_DASHES:
+            raise ValueError(f"lines: dash must be one of {', '.join(SVG_DASHES)}, got {dash!r}")
+        legend_entry(fig, name, mode="lines", line=dict(color=color, width=width, dash=dash))
         d = polylines_path(group, box)
         if d:
-            parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}" {stroke}/>')
+            unit = max(width, 3)
+            pattern = (f' stroke-dasharray="{" ".join(f"{unit * k:g}" for k in SVG_DASHES[dash])}"'
+                       if dash != "solid" else "")
+            parts.append(f'<path d="{d}" stroke="{html.escape(color)}" stroke-width="{width:g}"{pattern} {stroke}/>')
     for x, y, color, size in dots:
         if np.shape(x) != np.shape(y) or np.ndim(x) != 1:
             raise ValueError(f"dots: x and y must be 1-D and of one length, got shapes {np.shape(x)} and {np.shape(y)}")
