@@ -83,13 +83,20 @@ def run(X, y, seed, method, model):
     return out
 
 
+def rows_text(train, test_counts, count_words):
+    """How many rows of each class the resampled training set and the test set hold."""
+    (first, second), counts = count_words, np.bincount(train.y, minlength=2)
+    return (f"Training set rows: {counts[0]} {first}, {counts[1]} {second} ({int(train.synthetic.sum())} "
+            f"synthetic); test set rows: {test_counts[0]} {first}, {test_counts[1]} {second}.")
+
+
 def training_figure(result, method, names, roles):
     train = result["train"]
     X, y, synthetic = train.X, train.y, train.synthetic
-    counts = np.bincount(y, minlength=2)
-    (first, second), (first_name, second_name, synthetic_name) = roles
-    fig = figure(f"Training set after “{method}”: {counts[0]} {first}, {counts[1]} {second} "
-                 f"({int(synthetic.sum())} synthetic)", height=560, margin=dict(t=45, l=55, r=10, b=140),
+    first_name, second_name, synthetic_name = roles[1]
+    # Titles that a minority-share move leaves alone (the row counts are in the text beside the charts): a new
+    # title makes Plotly lay the chart out again.
+    fig = figure(f"Training set after “{method}”", height=560, margin=dict(t=45, l=55, r=10, b=140),
                  legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
     for name, color in ((first_name, NEGATIVE), (second_name, POSITIVE), (synthetic_name, SYNTHETIC)):
         legend_entry(fig, name, mode="markers", marker=dict(color=color, size=9))
@@ -107,12 +114,10 @@ def training_figure(result, method, names, roles):
     return square_axes(fig)
 
 
-def scores_figure(result, method, roles):
+def scores_figure(result, method):
     """Grouped bars with their values on top, drawn as layout shapes (the minority share moves every bar, and
     bar traces with outside text cost a full replot each move); the legend comes from empty traces."""
-    (first, second), _ = roles
-    counts = result["test_counts"]
-    fig = figure(f"Scores on the untouched test set ({counts[0]} {first} + {counts[1]} {second} rows)", height=420,
+    fig = figure("Scores on the untouched test set", height=420,
                  margin=dict(t=110),
                  xaxis=dict(range=[-0.5, len(SCORES) - 0.5], tickvals=list(range(len(SCORES))),
                             ticktext=list(SCORE_LABELS), showgrid=False, zeroline=False),
@@ -180,25 +185,29 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     if own.is_user:
         X, y, rare = user_data(own)
         names = tuple(axis_title(name) + " (z-score)" for name in own.names[:2])
-        classes = tuple(axis_title(own.classes[i]) for i in (1 - rare, rare))
+        raw_classes = tuple(str(own.classes[i]) for i in (1 - rare, rare))
+        classes = tuple(map(axis_title, raw_classes))
         data_code = own.code + f"\ny = (y == {rare}).astype(int)  # the rarer class is 1, the positive class"
     else:
         X, y = data(minority, separation, seed)
         names, classes = ("feature 1", "feature 2"), ("0", "1")
+        raw_classes = classes
         data_code = BUILTIN_CODE.format(n=N, minority=minority, separation=separation)
     result = run(X, y, seed, method, model)
     roles = class_roles(y, classes)
     with train_box:
         show(training_figure(result, method, names, roles), "im_train")
     with scores_box:
-        show(scores_figure(result, method, roles), "im_scores")
+        show(scores_figure(result, method), "im_scores")
     after, before, leaky = result["after"], result["before"], result["leaky"]
     honest = {"recall": f"{after['recall']:.3f}", "precision": f"{after['precision']:.3f}",
               "F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"}
     with metrics_box:  # one line, not tiles: the blue bars and the claim check show these numbers too
         st.markdown(f"**Honest scores after {method}**, resampled after the split and measured on the untouched, "
                     f"stratified {imbalance.TEST_SIZE * 100:.0f} % of the rows held out as the test set: "
-                    + ", ".join(f"{name} **{value}**" for name, value in honest.items()) + ".")
+                    + ", ".join(f"{name} **{value}**" for name, value in honest.items()) + ".\n\n"
+                    + rows_text(result["train"], result["test_counts"],
+                                class_roles(y, tuple(map(escape_markdown, raw_classes)))[0]))
         reproduce("imbalanced", SNIPPET.format(seed=seed, method=method, model=model, data=data_code,
                                                test_size=imbalance.TEST_SIZE),
                   honest, needs="numpy scikit-learn imbalanced-learn")

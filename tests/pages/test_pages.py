@@ -1,4 +1,6 @@
 """Every catalog page through AppTest: runs clean, draws its charts, survives every control's extremes."""
+import re
+
 import plotly.graph_objects as go
 import pytest
 
@@ -121,12 +123,15 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
     legend = {trace.get("name") for trace in training["data"]}
     assert {"class 0", "class 1 (positive)"} <= legend and not any("minority" in str(name) for name in legend)
     assert "synthetic class 1" in legend
-    assert "of class 0" in scores["layout"]["title"]["text"] and "majority" not in scores["layout"]["title"]["text"]
-    assert "of class 0" in training["layout"]["title"]["text"]
+    rows = next(m.value for m in at.markdown if "Training set rows:" in m.value)
+    assert "of class 0" in rows and "majority" not in rows and "minority" not in rows
+    train_0, train_1, synthetic, test_0, test_1 = map(int, re.findall(r"(\d+) (?:of class|synthetic)", rows))
+    assert test_0 == test_1 == 150 and train_0 == train_1 == 350 and synthetic == 0  # 1,000 rows, 30 % held out
     assert "nothing to rebalance" in next(m.value for m in at.markdown if m.value.startswith("### Claim check"))
     ranges = []
     at.slider(key="im_minority").set_value(0.49).run()  # nearly, not quite, balanced
     assert {"majority (0)", "minority (1)"} <= {trace.get("name") for trace in chart_figures(at)[0]["data"]}
+    assert "majority, " in next(m.value for m in at.markdown if "Training set rows:" in m.value)
     for share in (0.1, 0.11, 0.12):  # on the built-in data of seed 0 these shares share one box
         at.slider(key="im_minority").set_value(share).run()
         training = chart_figures(at)[0]
