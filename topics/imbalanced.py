@@ -185,16 +185,14 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     if own.is_user:
         X, y, rare = user_data(own)
         names = tuple(axis_title(name) + " (z-score)" for name in own.names[:2])
-        raw_classes = tuple(str(own.classes[i]) for i in (1 - rare, rare))
-        classes = tuple(map(axis_title, raw_classes))
+        classes = tuple(str(own.classes[i]) for i in (1 - rare, rare))
         data_code = own.code + f"\ny = (y == {rare}).astype(int)  # the rarer class is 1, the positive class"
     else:
         X, y = data(minority, separation, seed)
         names, classes = ("feature 1", "feature 2"), ("0", "1")
-        raw_classes = classes
         data_code = BUILTIN_CODE.format(n=N, minority=minority, separation=separation)
     result = run(X, y, seed, method, model)
-    roles = class_roles(y, classes)
+    roles = class_roles(y, tuple(map(axis_title, classes)))  # the class names escaped for Plotly
     with train_box:
         show(training_figure(result, method, names, roles), "im_train")
     with scores_box:
@@ -202,12 +200,12 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     after, before, leaky = result["after"], result["before"], result["leaky"]
     honest = {"recall": f"{after['recall']:.3f}", "precision": f"{after['precision']:.3f}",
               "F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"}
-    with metrics_box:  # one line, not tiles: the blue bars and the claim check show these numbers too
+    with metrics_box:  # text, not tiles: the blue bars and the claim check show these numbers too
         st.markdown(f"**Honest scores after {method}**, resampled after the split and measured on the untouched, "
                     f"stratified {imbalance.TEST_SIZE * 100:.0f} % of the rows held out as the test set: "
                     + ", ".join(f"{name} **{value}**" for name, value in honest.items()) + ".\n\n"
                     + rows_text(result["train"], result["test_counts"],
-                                class_roles(y, tuple(map(escape_markdown, raw_classes)))[0]))
+                                class_roles(y, tuple(map(escape_markdown, classes)))[0]))
         reproduce("imbalanced", SNIPPET.format(seed=seed, method=method, model=model, data=data_code,
                                                test_size=imbalance.TEST_SIZE),
                   honest, needs="numpy scikit-learn imbalanced-learn")
