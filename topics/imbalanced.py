@@ -83,11 +83,20 @@ def run(X, y, seed, method, model):
     return out
 
 
-def rows_text(train, test_counts, count_words):
-    """How many rows of each class the resampled training set and the test set hold."""
-    (first, second), counts = count_words, np.bincount(train.y, minlength=2)
-    return (f"Training set rows: {counts[0]} {first}, {counts[1]} {second} ({int(train.synthetic.sum())} "
-            f"synthetic); test set rows: {test_counts[0]} {first}, {test_counts[1]} {second}.")
+def rows_text(train, before_counts, test_counts, method, count_words):
+    """The training part's class counts before and after ``method`` (and what the method did to reach them), and
+    the untouched test set's."""
+    (first, second), after = count_words, np.bincount(train.y, minlength=2)
+    n_before, n_after, n_synthetic = int(before_counts.sum()), len(train.y), int(train.synthetic.sum())
+    done = {"random_over": f"{n_after - n_before} duplicated rows",
+            "random_under": f"{n_before - n_after} {first} rows dropped",
+            "smote": f"{n_synthetic} synthetic rows",
+            "smote_tomek": f"{n_synthetic} synthetic rows; {n_before - (n_after - n_synthetic)} original rows removed "
+                           "in Tomek links"}.get(method)
+    resampled = (f", after {method} {after[0]} {first}, {after[1]} {second} ({done})" if done
+                 else " (not resampled)")
+    return (f"Training set: {before_counts[0]} {first}, {before_counts[1]} {second} rows{resampled}. "
+            f"Test set: {test_counts[0]} {first}, {test_counts[1]} {second} rows.")
 
 
 def training_figure(result, method, names, roles):
@@ -201,17 +210,24 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     honest = {"recall": f"{after['recall']:.3f}", "precision": f"{after['precision']:.3f}",
               "F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"}
     with metrics_box:  # text, not tiles: the blue bars and the claim check show these numbers too
-        st.markdown(f"**Honest scores after {method}**, resampled after the split and measured on the untouched, "
-                    f"stratified {imbalance.TEST_SIZE * 100:.0f} % of the rows held out as the test set: "
+        st.markdown((f"**Honest scores after {method}**, resampled after the split and measured"
+                     if method != "none" else "**Scores without resampling**, measured")
+                    + f" on the untouched, stratified {imbalance.TEST_SIZE * 100:.0f} % of the rows held out as the "
+                    "test set: "
                     + ", ".join(f"{name} **{value}**" for name, value in honest.items()) + ".\n\n"
-                    + rows_text(result["train"], result["test_counts"],
+                    + rows_text(result["train"], np.bincount(y, minlength=2) - result["test_counts"],
+                                result["test_counts"], method,
                                 class_roles(y, tuple(map(escape_markdown, classes)))[0]))
         reproduce("imbalanced", SNIPPET.format(seed=seed, method=method, model=model, data=data_code,
                                                test_size=imbalance.TEST_SIZE),
                   honest, needs="numpy scikit-learn imbalanced-learn")
     noise = float(np.hypot(leaky["ba_se"], after["ba_se"]))  # standard error of the difference
-    # Equal classes leave nothing to rebalance: say so, or a failed check reads as evidence against resampling.
-    nothing = f"; the classes are equal, so {method} has nothing to rebalance" if balanced(y) else ""
+    # Equal classes, or the method "none", leave nothing to rebalance: say so, or a failed check reads as evidence
+    # against resampling.
+    nothing = ("; with none nothing is resampled, so both runs train one model on the same rows" if method == "none"
+               else f"; the classes are equal, so {method} has nothing to rebalance" if balanced(y) else "")
+    # Undersampling before the split drops rows but copies none into the test set: nothing leaks.
+    copies = "; random_under copies no row, so no test row repeats a training row" if method == "random_under" else ""
     return [
         Claim("Rebalancing the training set improves the classifier's F1 on an untouched test set.",
               f"F1 {before['f1']:.3f} without resampling, {after['f1']:.3f} after {method} "
@@ -220,8 +236,9 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
               after["f1"] > before["f1"]),
         Claim("Resampling before the train/test split makes the test scores look better than they really are.",
               f"balanced accuracy {leaky['balanced_accuracy']:.3f} when {method} runs before the split, "
-              f"{after['balanced_accuracy']:.3f} on the honest untouched test set (the two test sets differ, so "
-              f"only a gap above twice their sampling noise, {2 * noise:.3f}, counts){nothing}",
+              f"{after['balanced_accuracy']:.3f} on the honest untouched test set"
+              + (f" (the two test sets differ, so only a gap above twice their sampling noise, {2 * noise:.3f}, "
+                 "counts)" if method != "none" else "") + f"{copies}{nothing}",
               leaky["balanced_accuracy"] - after["balanced_accuracy"] > 2 * noise),
     ]
 

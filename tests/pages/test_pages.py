@@ -123,15 +123,16 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
     legend = {trace.get("name") for trace in training["data"]}
     assert {"class 0", "class 1 (positive)"} <= legend and not any("minority" in str(name) for name in legend)
     assert "synthetic class 1" in legend
-    rows = next(m.value for m in at.markdown if "Training set rows:" in m.value)
+    rows = rows_line(at)
     assert "of class 0" in rows and "majority" not in rows and "minority" not in rows
-    train_0, train_1, synthetic, test_0, test_1 = map(int, re.findall(r"(\d+) (?:of class|synthetic)", rows))
-    assert test_0 == test_1 == 150 and train_0 == train_1 == 350 and synthetic == 0  # 1,000 rows, 30 % held out
+    assert rows.endswith("Test set: 150 of class 0, 150 of class 1 rows.")  # 1,000 rows, 30 % held out
+    assert rows.startswith("Training set: 350 of class 0, 350 of class 1 rows, after smote 350 of class 0, "
+                           "350 of class 1 (0 synthetic rows).")
     assert "nothing to rebalance" in next(m.value for m in at.markdown if m.value.startswith("### Claim check"))
     ranges = []
     at.slider(key="im_minority").set_value(0.49).run()  # nearly, not quite, balanced
     assert {"majority (0)", "minority (1)"} <= {trace.get("name") for trace in chart_figures(at)[0]["data"]}
-    assert "majority, " in next(m.value for m in at.markdown if "Training set rows:" in m.value)
+    assert "majority, " in rows_line(at)
     for share in (0.1, 0.11, 0.12):  # on the built-in data of seed 0 these shares share one box
         at.slider(key="im_minority").set_value(share).run()
         training = chart_figures(at)[0]
@@ -139,6 +140,36 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
         ranges.append((training["layout"]["xaxis"]["range"], training["layout"]["yaxis"]["range"]))
     assert all(all(float(v) % 1 == 0.5 for axis in r for v in axis) for r in ranges)
     assert ranges[0] == ranges[1] == ranges[2], ranges
+
+
+def rows_line(at):
+    """The imbalanced-data page's line of class counts (the last paragraph of its honest-scores text)."""
+    return next(m.value for m in at.markdown if "Training set:" in m.value).split("\n\n")[-1]
+
+
+@pytest.mark.parametrize("method, resampled", [
+    ("none", " (not resampled)"),
+    ("random_over", ", after random_over 630 majority, 630 minority (560 duplicated rows)"),
+    ("random_under", ", after random_under 70 majority, 70 minority (560 majority rows dropped)"),
+    ("smote", ", after smote 630 majority, 630 minority (560 synthetic rows)"),
+    ("smote_tomek", None)])
+def test_imbalanced_counts_the_training_rows_before_and_after_each_method(method, resampled):
+    """1,000 rows at a minority share of 0.1: 630 + 70 in the training part, 270 + 30 held out, whatever the method."""
+    at = open_page("topics/imbalanced.py", {"im_method": method, "im_minority": "0.1"})
+    rows, claims = rows_line(at), next(m.value for m in at.markdown if m.value.startswith("### Claim check"))
+    assert ("nothing is resampled" in claims) == (method == "none")  # else a failed check reads as evidence
+    assert ("the two test sets differ" in claims) == (method != "none")
+    assert ("copies no row" in claims) == (method == "random_under")
+    assert rows.startswith("Training set: 630 majority, 70 minority rows") and rows.endswith(
+        ". Test set: 270 majority, 30 minority rows."), rows
+    if resampled is not None:
+        assert f"minority rows{resampled}. Test set" in rows, rows
+        return
+    # SMOTE makes 560 rows, then Tomek links remove pairs of both classes: the removed originals are those missing
+    majority, minority, synthetic, removed = map(int, re.search(
+        r"after smote_tomek (\d+) majority, (\d+) minority \((\d+) synthetic rows; (\d+) original rows removed", rows).groups())
+    assert 0 < synthetic <= 560 and majority <= 630 and minority - synthetic <= 70 and removed > 0
+    assert removed == (630 - majority) + (70 - (minority - synthetic))
 
 
 def test_svm_warns_when_the_solver_stops_before_converging():
