@@ -178,9 +178,10 @@ def _binary_scores(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, flo
 @dataclass(frozen=True)
 class Evaluation:
     model: object              # the fitted scikit-learn classifier
-    train: Resampled           # what it was trained on
+    train: Resampled           # what it was trained on; its ``source`` indexes the rows of the X given
     test_X: np.ndarray         # (t, d)
     test_y: np.ndarray         # (t,)
+    test_source: np.ndarray    # (t,) the row of the X given that each test row is or copies; −1 for a synthetic row
     recall: float
     precision: float
     f1: float
@@ -199,16 +200,46 @@ def split_resample_score(X, y, method, model="logistic", resample_first=False, t
     X, y = _check_xy(X, y)
     test_size = check_float("test_size", test_size, low=0.1, high=0.5)
     estimator = make_model(model)
+    # Splitting row numbers splits the rows as train_test_split(X, y, …) would, and keeps track of where each came from.
     if resample_first:
         everything = resample(X, y, method, random_state, segments=False)  # split below: no row keeps a segment
-        train_X, test_X, train_y, test_y = train_test_split(everything.X, everything.y, test_size=test_size,
-                                                            stratify=everything.y, random_state=random_state)
-        train = Resampled(train_X, train_y, np.full(len(train_y), -1), np.zeros(len(train_y), bool),
-                          np.zeros((0, 2, X.shape[1])))
+        train_rows, test_rows = train_test_split(np.arange(len(everything.y)), test_size=test_size,
+                                                 stratify=everything.y, random_state=random_state)
+        train = Resampled(everything.X[train_rows], everything.y[train_rows], everything.source[train_rows],
+                          everything.synthetic[train_rows], np.zeros((0, 2, X.shape[1])))
+        test_X, test_y, test_source = everything.X[test_rows], everything.y[test_rows], everything.source[test_rows]
     else:
-        train_X, test_X, train_y, test_y = train_test_split(X, y, test_size=test_size, stratify=y,
-                                                            random_state=random_state)
-        train = resample(train_X, train_y, method, random_state)
+        train_rows, test_rows = train_test_split(np.arange(len(y)), test_size=test_size, stratify=y,
+                                                 random_state=random_state)
+        train = resample(X[train_rows], y[train_rows], method, random_state)
+        train = Resampled(train.X, train.y, np.where(train.synthetic, -1, train_rows[train.source]), train.synthetic,
+                          train.segments)
+        test_X, test_y, test_source = X[test_rows], y[test_rows], test_rows
     estimator.fit(train.X, train.y)
     predicted = estimator.predict(test_X)
-    return Evaluation(estimator, train, test_X, test_y, *_binary_scores(test_y, predicted))
+    return Evaluation(estimator, train, test_X, test_y, test_source, *_binary_scores(test_y, predicted))
+
+
+@dataclass(frozen=True)
+class LeakedRows:
+    copies: int     # test rows that repeat a row the training part also holds (the row itself or a copy of it)
+    synthetic: int  # synthetic test rows: SMOTE made them from neighbours among all rows, training rows included
+
+
+def leaked_rows(evaluation: Evaluation) -> LeakedRows:
+    """What of the training part reached the test set. Nothing after an honest split (the test rows are original
+    rows that the training part does not hold); resampling before the split copies rows or makes synthetic rows
+    from them, and the split then puts some of them on each side."""
+    trained = evaluation.train.source[evaluation.train.source >= 0]
+    copies = int(np.isin(evaluation.test_source[evaluation.test_source >= 0], trained).sum())
+    return LeakedRows(copies, int((evaluation.test_source < 0).sum()))
+
+
+def distinct_test_counts(evaluation: Evaluation) -> np.ndarray:
+    """Distinct test rows per class (0, 1): a row and its copies count once, each synthetic row once. The number of
+    independent rows a test score rests on; after an honest split, simply the class counts."""
+    counts = np.zeros(2, int)
+    for label in (0, 1):
+        source = evaluation.test_source[evaluation.test_y == label]
+        counts[label] = len(np.unique(source[source >= 0])) + int((source < 0).sum())
+    return counts

@@ -74,18 +74,22 @@ def run(X, y, seed, method, model):
     for name, m, first in (("before", "none", False), ("after", method, False), ("leaky", method, True)):
         e = imbalance.split_resample_score(X, y, m, model, resample_first=first, random_state=seed)
         out[name] = {key: getattr(e, key) for key in SCORES}
-        out[name]["ba_se"] = balanced_accuracy_se(e.recall, e.balanced_accuracy, np.bincount(e.test_y, minlength=2))
+        # Copies of one row are one observation: the standard error counts each distinct test row once.
+        out[name]["ba_se"] = balanced_accuracy_se(e.recall, e.balanced_accuracy, imbalance.distinct_test_counts(e))
         if name != "leaky":
             out[name]["surface"] = e.model.predict_proba(grid)[:, 1].reshape(GRID, GRID)
         if name == "after":
             out["train"] = e.train
             out["test_counts"] = np.bincount(e.test_y, minlength=2)
+        if name == "leaky":
+            out["leaky_test"] = (np.bincount(e.test_y, minlength=2), imbalance.leaked_rows(e))
     return out
 
 
-def rows_text(train, before_counts, test_counts, method, count_words):
-    """The training part's class counts before and after ``method`` (and what the method did to reach them), and
-    the untouched test set's."""
+def rows_text(train, before_counts, test_counts, method, count_words, leaky_test):
+    """The training part's class counts before and after ``method`` (and what the method did to reach them), the
+    untouched test set's, and the test set that resampling before the split leaves (what of the training part it
+    holds)."""
     (first, second), after = count_words, np.bincount(train.y, minlength=2)
     n_before, n_after, n_synthetic = int(before_counts.sum()), len(train.y), int(train.synthetic.sum())
     done = {"random_over": f"{n_after - n_before} duplicated rows",
@@ -95,8 +99,16 @@ def rows_text(train, before_counts, test_counts, method, count_words):
                            "in Tomek links"}.get(method)
     resampled = (f", after {method} {after[0]} {first}, {after[1]} {second} ({done})" if done
                  else " (not resampled)")
-    return (f"Training set: {before_counts[0]} {first}, {before_counts[1]} {second} rows{resampled}. "
+    text = (f"Training set: {before_counts[0]} {first}, {before_counts[1]} {second} rows{resampled}. "
             f"Test set: {test_counts[0]} {first}, {test_counts[1]} {second} rows.")
+    if method == "none":
+        return text
+    (leaky0, leaky1), leak = leaky_test
+    held = [f"{leak.copies} of them repeat a training row"] if leak.copies else []
+    held += [f"{leak.synthetic} of them are synthetic, made from neighbours that include training rows"
+             ] if leak.synthetic else []
+    return text + (f" With {method} before the split, the test set has {leaky0} {first}, {leaky1} {second} rows; "
+                   + (" and ".join(held) if held else "none of them repeats a training row") + ".")
 
 
 def training_figure(result, method, names, roles):
@@ -217,7 +229,7 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
                     + ", ".join(f"{name} **{value}**" for name, value in honest.items()) + ".\n\n"
                     + rows_text(result["train"], np.bincount(y, minlength=2) - result["test_counts"],
                                 result["test_counts"], method,
-                                class_roles(y, tuple(map(escape_markdown, classes)))[0]))
+                                class_roles(y, tuple(map(escape_markdown, classes)))[0], result["leaky_test"]))
         reproduce("imbalanced", SNIPPET.format(seed=seed, method=method, model=model, data=data_code,
                                                test_size=imbalance.TEST_SIZE),
                   honest, needs="numpy scikit-learn imbalanced-learn")

@@ -147,3 +147,35 @@ def test_resampling_without_segments_leaves_the_rows_as_they_were():
     np.testing.assert_array_equal(bare.X, drawn.X)
     np.testing.assert_array_equal(bare.synthetic, drawn.synthetic)
     assert len(drawn.segments) == drawn.synthetic.sum() > 0 and bare.segments.shape == (0, 2, X.shape[1])
+
+
+def _rows(a):
+    return {tuple(row) for row in np.round(a, 12)}
+
+
+@pytest.mark.parametrize("method", imbalance.METHODS)
+@pytest.mark.parametrize("resample_first", [False, True])
+def test_test_rows_know_where_they_came_from_and_what_leaked(method, resample_first):
+    """Counted from the rows themselves: a test row equal to a training row is a copy; one equal to no row of X is
+    synthetic. After an honest split nothing leaks; before the split, oversampling leaks copies and SMOTE
+    synthetic rows, while undersampling copies nothing."""
+    e = imbalance.split_resample_score(X, Y, method, "logistic", resample_first=resample_first, random_state=0)
+    originals = e.test_source >= 0
+    np.testing.assert_array_equal(e.test_X[originals], X[e.test_source[originals]])
+    np.testing.assert_array_equal(e.test_y[originals], Y[e.test_source[originals]])
+    trained = e.train.source >= 0
+    np.testing.assert_array_equal(e.train.X[trained], X[e.train.source[trained]])
+    leak = imbalance.leaked_rows(e)
+    training_rows, data_rows = _rows(e.train.X), _rows(X)
+    assert leak.copies == sum(row in training_rows for row in map(tuple, np.round(e.test_X, 12)))
+    assert leak.synthetic == sum(row not in data_rows for row in map(tuple, np.round(e.test_X, 12)))
+    distinct = imbalance.distinct_test_counts(e)
+    for label in (0, 1):
+        assert distinct[label] == len(_rows(e.test_X[e.test_y == label]))
+    if not resample_first or method in ("none", "random_under"):
+        assert (leak.copies, leak.synthetic) == (0, 0)
+        assert distinct.tolist() == np.bincount(e.test_y, minlength=2).tolist()
+    elif method == "random_over":
+        assert leak.copies > 0 and leak.synthetic == 0 and distinct[1] < np.sum(e.test_y == 1)
+    else:
+        assert leak.copies == 0 and leak.synthetic > 0

@@ -125,7 +125,7 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
     assert "synthetic class 1" in legend
     rows = rows_line(at)
     assert "of class 0" in rows and "majority" not in rows and "minority" not in rows
-    assert rows.endswith("Test set: 150 of class 0, 150 of class 1 rows.")  # 1,000 rows, 30 % held out
+    assert "Test set: 150 of class 0, 150 of class 1 rows." in rows  # 1,000 rows, 30 % held out
     assert rows.startswith("Training set: 350 of class 0, 350 of class 1 rows, after smote 350 of class 0, "
                            "350 of class 1 (0 synthetic rows).")
     assert "nothing to rebalance" in next(m.value for m in at.markdown if m.value.startswith("### Claim check"))
@@ -160,8 +160,20 @@ def test_imbalanced_counts_the_training_rows_before_and_after_each_method(method
     assert ("nothing is resampled" in claims) == (method == "none")  # else a failed check reads as evidence
     assert ("the two test sets differ" in claims) == (method != "none")
     assert ("copies no row" in claims) == (method == "random_under")
-    assert rows.startswith("Training set: 630 majority, 70 minority rows") and rows.endswith(
-        ". Test set: 270 majority, 30 minority rows."), rows
+    assert rows.startswith("Training set: 630 majority, 70 minority rows"), rows
+    # Resampling all 900 + 100 rows before the split: random oversampling and SMOTE make 900 + 900 (30 % of each
+    # held out; SMOTE + Tomek a few fewer), undersampling 100 + 100. Every minority row is copied about nine times, so each copy held out has a
+    # twin in training; undersampling copies none; SMOTE's held-out minority rows are mostly synthetic.
+    honest, _, leaky = rows.partition(". Test set: 270 majority, 30 minority rows.")
+    assert _, rows
+    assert leaky == {"none": "", "random_over": " With random_over before the split, the test set has 270 majority, "
+                                                "270 minority rows; 270 of them repeat a training row.",
+                     "random_under": " With random_under before the split, the test set has 30 majority, 30 minority "
+                                     "rows; none of them repeats a training row."}.get(method, leaky), rows
+    if method.startswith("smote"):
+        synthetic = int(re.search(r"minority rows; (\d+) of them are synthetic, made from neighbours that include "
+                                  r"training rows\.$", leaky).group(1))
+        assert 0 < synthetic <= 270
     if resampled is not None:
         assert f"minority rows{resampled}. Test set" in rows, rows
         return
