@@ -119,7 +119,10 @@ def training_figure(result, method, names, roles):
     # title makes Plotly lay the chart out again.
     fig = figure(f"Training set after “{method}”", height=560, margin=dict(t=45, l=55, r=10, b=140),
                  legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
-    for name, color in ((first_name, NEGATIVE), (second_name, POSITIVE), (synthetic_name, SYNTHETIC)):
+    # The synthetic entry with the SMOTE methods only (whatever the minority share, so a share move keeps the legend).
+    entries = [(first_name, NEGATIVE), (second_name, POSITIVE)] + (
+        [(synthetic_name, SYNTHETIC)] if method.startswith("smote") else [])
+    for name, color in entries:
         legend_entry(fig, name, mode="markers", marker=dict(color=color, size=9))
     if len(train.segments):
         add_segments(fig, train.segments, "SMOTE segment", line=dict(color=SYNTHETIC, width=1))

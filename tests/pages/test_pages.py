@@ -122,7 +122,10 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
     training, scores = chart_figures(at)
     legend = {trace.get("name") for trace in training["data"]}
     assert {"class 0", "class 1 (positive)"} <= legend and not any("minority" in str(name) for name in legend)
-    assert "synthetic class 1" in legend
+    assert "synthetic class 1" in legend  # smote, the default method, even with nothing to synthesise here
+    at.selectbox(key="im_method").set_value("random_over").run()
+    assert not any("synthetic" in str(trace.get("name")) for trace in chart_figures(at)[0]["data"])
+    at.selectbox(key="im_method").set_value("smote").run()
     rows = rows_line(at)
     assert "of class 0" in rows and "majority" not in rows and "minority" not in rows
     assert "Test set: 150 of class 0, 150 of class 1 rows." in rows  # 1,000 rows, 30 % held out
