@@ -243,3 +243,30 @@ def distinct_test_counts(evaluation: Evaluation) -> np.ndarray:
         source = evaluation.test_source[evaluation.test_y == label]
         counts[label] = len(np.unique(source[source >= 0])) + int((source < 0).sum())
     return counts
+
+
+def _f1(truth: np.ndarray, predicted: np.ndarray, axis: int = -1) -> np.ndarray:
+    """F1 of 0/1 predictions along ``axis`` (0 where nothing is positive in truth or prediction)."""
+    tp = np.sum(truth * predicted, axis=axis)
+    wrong = np.sum(truth != predicted, axis=axis)
+    return np.divide(2 * tp, 2 * tp + wrong, out=np.zeros(np.shape(tp), float), where=(2 * tp + wrong) > 0)
+
+
+def f1_gain_se(truth, before, after, n_resamples=1000, random_state=0) -> float:
+    """Bootstrap standard error of F1(after) − F1(before), two classifiers' 0/1 predictions on the same test rows.
+
+    The rows are resampled in pairs (``scipy.stats.bootstrap`` with ``paired=True``), so what both classifiers get
+    right or wrong together cancels, as it does in the gain itself.
+    """
+    from scipy import stats
+    truth, before, after = (np.asarray(a) for a in (truth, before, after))
+    if truth.ndim != 1 or before.shape != truth.shape or after.shape != truth.shape:
+        raise ValueError(f"before and after must hold one prediction per test row: shape {truth.shape}, got "
+                         f"{before.shape} and {after.shape}")
+    if len(truth) < 2 or not all(np.isin(a, (0, 1)).all() for a in (truth, before, after)):
+        raise ValueError("truth, before and after must be 0/1 labels for at least 2 test rows")
+    n_resamples = check_int("n_resamples", n_resamples, low=100, high=100_000)
+    gain = lambda t, b, a, axis=-1: _f1(t, a, axis) - _f1(t, b, axis)  # noqa: E731
+    result = stats.bootstrap((truth, before, after), gain, paired=True, vectorized=True, n_resamples=n_resamples,
+                             method="percentile", random_state=random_state)
+    return float(result.standard_error)

@@ -179,3 +179,30 @@ def test_test_rows_know_where_they_came_from_and_what_leaked(method, resample_fi
         assert leak.copies > 0 and leak.synthetic == 0 and distinct[1] < np.sum(e.test_y == 1)
     else:
         assert leak.copies == 0 and leak.synthetic > 0
+
+
+def test_f1_gain_se_is_the_spread_of_a_paired_bootstrap_of_scikit_learns_f1():
+    rng = np.random.default_rng(5)
+    truth = (rng.random(300) < 0.1).astype(int)
+    before = np.where(rng.random(300) < 0.85, truth, 1 - truth)
+    after = np.where(rng.random(300) < 0.8, truth, 1 - truth)
+    gains = []
+    for _ in range(800):  # the reference: resample rows in pairs, score each with scikit-learn
+        rows = rng.integers(0, 300, 300)
+        gains.append(f1_score(truth[rows], after[rows], zero_division=0) -
+                     f1_score(truth[rows], before[rows], zero_division=0))
+    assert imbalance.f1_gain_se(truth, before, after, n_resamples=2000) == pytest.approx(np.std(gains, ddof=1), rel=0.1)
+    assert imbalance._f1(truth, after) == pytest.approx(f1_score(truth, after))
+
+
+def test_f1_gain_se_is_zero_when_the_two_classifiers_agree_on_every_row():
+    truth = np.array([0, 1, 1, 0, 1, 0, 0, 1])
+    predicted = np.array([0, 1, 0, 0, 1, 1, 0, 1])
+    assert imbalance.f1_gain_se(truth, predicted, predicted) == 0.0
+
+
+@pytest.mark.parametrize("before, after, name", [([0, 1], [0, 1, 1], "before and after"),
+                                                 ([0, 2, 1], [0, 1, 1], "0/1")])
+def test_f1_gain_se_rejects_bad_predictions(before, after, name):
+    with pytest.raises(ValueError, match=name):
+        imbalance.f1_gain_se([0, 1, 1], before, after)
