@@ -222,8 +222,9 @@ def split_resample_score(X, y, method, model="logistic", resample_first=False, t
 
 @dataclass(frozen=True)
 class LeakedRows:
-    copies: int     # test rows that repeat a row the training part also holds (the row itself or a copy of it)
-    synthetic: int  # synthetic test rows: SMOTE made them from neighbours among all rows, training rows included
+    copies: int       # test rows that repeat a row the training part also holds (the row itself or a copy of it)
+    copied_rows: int  # the distinct rows of the X given that those copies repeat
+    synthetic: int    # synthetic test rows: SMOTE made them before the split, from neighbours on both sides of it
 
 
 def leaked_rows(evaluation: Evaluation) -> LeakedRows:
@@ -231,17 +232,21 @@ def leaked_rows(evaluation: Evaluation) -> LeakedRows:
     rows that the training part does not hold); resampling before the split copies rows or makes synthetic rows
     from them, and the split then puts some of them on each side."""
     trained = evaluation.train.source[evaluation.train.source >= 0]
-    copies = int(np.isin(evaluation.test_source[evaluation.test_source >= 0], trained).sum())
-    return LeakedRows(copies, int((evaluation.test_source < 0).sum()))
+    held_out = evaluation.test_source[evaluation.test_source >= 0]
+    copied = held_out[np.isin(held_out, trained)]
+    return LeakedRows(len(copied), len(np.unique(copied)), int((evaluation.test_source < 0).sum()))
 
 
-def distinct_test_counts(evaluation: Evaluation) -> np.ndarray:
-    """Distinct test rows per class (0, 1): a row and its copies count once, each synthetic row once. The number of
-    independent rows a test score rests on; after an honest split, simply the class counts."""
-    counts = np.zeros(2, int)
+def effective_test_counts(evaluation: Evaluation) -> np.ndarray:
+    """Kish's effective number of test rows per class (0, 1): (Σw)² / Σw², w being how often each distinct row is
+    in the test set. A row held out in k copies weighs k times but informs like one row, so copies shrink the count;
+    without copies it is the class count. Each synthetic row counts as its own, which overstates the count a
+    little, as synthetic rows share their parents."""
+    counts = np.zeros(2)
     for label in (0, 1):
         source = evaluation.test_source[evaluation.test_y == label]
-        counts[label] = len(np.unique(source[source >= 0])) + int((source < 0).sum())
+        weights = np.r_[np.unique(source[source >= 0], return_counts=True)[1], np.ones(int((source < 0).sum()))]
+        counts[label] = weights.sum() ** 2 / (weights ** 2).sum() if len(weights) else 0.0
     return counts
 
 
@@ -267,6 +272,8 @@ def f1_gain_se(truth, before, after, n_resamples=1000, random_state=0) -> float:
         raise ValueError("truth, before and after must be 0/1 labels for at least 2 test rows")
     n_resamples = check_int("n_resamples", n_resamples, low=100, high=100_000)
     gain = lambda t, b, a, axis=-1: _f1(t, a, axis) - _f1(t, b, axis)  # noqa: E731
+    # The standard error is the spread of the resampled gains whatever the interval method; "percentile" only
+    # spares BCa's jackknife.
     result = stats.bootstrap((truth, before, after), gain, paired=True, vectorized=True, n_resamples=n_resamples,
                              method="percentile", random_state=random_state)
     return float(result.standard_error)

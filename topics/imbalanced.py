@@ -52,7 +52,7 @@ def class_roles(y, classes):
     positive class that recall, precision and F1 are about (balanced accuracy treats both alike)."""
     if balanced(y):
         return (f"of class {classes[0]}", f"of class {classes[1]}"), (
-            f"class {classes[0]}", f"class {classes[1]} (positive)", f"synthetic class {classes[1]}")
+            f"class {classes[0]}", f"class {classes[1]} (positive)", "synthetic rows")
     return ("majority", "minority"), (f"majority ({classes[0]})", f"minority ({classes[1]})", "synthetic minority")
 
 
@@ -75,18 +75,21 @@ def run(X, y, seed, method, model):
         e = imbalance.split_resample_score(X, y, m, model, resample_first=first, random_state=seed)
         predicted[name] = e.model.predict(e.test_X)
         out[name] = {key: getattr(e, key) for key in SCORES}
-        # Copies of one row are one observation: the standard error counts each distinct test row once.
-        out[name]["ba_se"] = balanced_accuracy_se(e.recall, e.balanced_accuracy, imbalance.distinct_test_counts(e))
+        # Copies of one row inform like one row: the standard error takes the test set's effective size (Kish).
+        out[name]["ba_se"] = balanced_accuracy_se(e.recall, e.balanced_accuracy, imbalance.effective_test_counts(e))
         if name != "leaky":
             out[name]["surface"] = e.model.predict_proba(grid)[:, 1].reshape(GRID, GRID)
         if name == "after":
             out["train"] = e.train
             out["test_counts"] = np.bincount(e.test_y, minlength=2)
-        if name == "after":  # split before resampling: the same test rows as without resampling
+            out["test_source"] = e.test_source
+            # Split before resampling: the same test rows as without resampling, so the gain's error is paired.
             out["f1_gain_se"] = imbalance.f1_gain_se(e.test_y, predicted["before"], predicted["after"],
                                                      random_state=seed)
-        if name == "leaky":
-            out["leaky_test"] = (np.bincount(e.test_y, minlength=2), imbalance.leaked_rows(e))
+        if name == "leaky":  # what resampling all rows before the split left in the test set
+            removed = len(y) - int((e.train.source >= 0).sum() + (e.test_source >= 0).sum()) if m == "smote_tomek" else 0
+            out["leaky_test"] = (np.bincount(e.test_y, minlength=2), imbalance.leaked_rows(e), removed)
+            out["same_test"] = np.array_equal(np.sort(e.test_source), np.sort(out["test_source"]))
     return out
 
 
@@ -96,8 +99,9 @@ def rows_text(train, before_counts, test_counts, method, count_words, leaky_test
     holds)."""
     (first, second), after = count_words, np.bincount(train.y, minlength=2)
     n_before, n_after, n_synthetic = int(before_counts.sum()), len(train.y), int(train.synthetic.sum())
+    dropped = count_words[int(np.argmax(before_counts - after))]  # the class random_under cut
     done = {"random_over": f"{n_after - n_before} duplicated rows",
-            "random_under": f"{n_before - n_after} {first} rows dropped",
+            "random_under": f"{n_before - n_after} {dropped} rows dropped",
             "smote": f"{n_synthetic} synthetic rows",
             "smote_tomek": f"{n_synthetic} synthetic rows; {n_before - (n_after - n_synthetic)} original rows removed "
                            "in Tomek links"}.get(method)
@@ -107,12 +111,14 @@ def rows_text(train, before_counts, test_counts, method, count_words, leaky_test
             f"Test set: {test_counts[0]} {first}, {test_counts[1]} {second} rows.")
     if method == "none":
         return text
-    (leaky0, leaky1), leak = leaky_test
-    held = [f"{leak.copies} of them repeat a training row"] if leak.copies else []
-    held += [f"{leak.synthetic} of them are synthetic, made from neighbours that include training rows"
-             ] if leak.synthetic else []
+    (leaky0, leaky1), leak, removed = leaky_test
+    held = [f"{leak.copies} of them are copies of {leak.copied_rows} rows that the training set holds as well"
+            ] if leak.copies else []
+    held += [f"{leak.synthetic} of them are synthetic, interpolated before the split between neighbours of one "
+             "class that the split then dealt to both sides"] if leak.synthetic else []
+    tomek = f", and Tomek links had removed {removed} rows near the boundary before the split" if removed else ""
     return text + (f" With {method} before the split, the test set has {leaky0} {first}, {leaky1} {second} rows; "
-                   + (" and ".join(held) if held else "none of them repeats a training row") + ".")
+                   + (" and ".join(held) if held else "none of them repeats a training row") + tomek + ".")
 
 
 def training_figure(result, method, names, roles):
@@ -243,8 +249,11 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     noise = float(np.hypot(leaky["ba_se"], after["ba_se"]))  # standard error of the difference
     # Equal classes, or the method "none", leave nothing to rebalance: say so, or a failed check reads as evidence
     # against resampling.
+    # (SMOTE + Tomek still removes Tomek links from equal classes.)
+    equal_training = np.ptp(np.bincount(y, minlength=2) - result["test_counts"]) == 0
     nothing = ("; with none nothing is resampled, so both runs train one model on the same rows" if method == "none"
-               else f"; the classes are equal, so {method} has nothing to rebalance" if balanced(y) else "")
+               else f"; the training classes are equal, so {method} has nothing to rebalance"
+               if equal_training and method != "smote_tomek" else "")
     # Undersampling before the split drops rows but copies none into the test set: nothing leaks.
     copies = "; random_under copies no row, so no test row repeats a training row" if method == "random_under" else ""
     return [
@@ -252,14 +261,15 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
               f"F1 {before['f1']:.3f} without resampling, {after['f1']:.3f} after {method} "
               f"(recall {before['recall']:.2f} → {after['recall']:.2f}, precision {before['precision']:.2f} → "
               f"{after['precision']:.2f})"
-              + (f"; both on the same test rows, so only a gain above twice its paired bootstrap standard error, "
-                 f"{2 * result['f1_gain_se']:.3f}, counts" if method != "none" else "") + nothing,
+              + (f"; both on the same test rows, so only a gain above twice its paired bootstrap standard error "
+                 f"(2 × {result['f1_gain_se']:.3f} = {2 * result['f1_gain_se']:.3f}) counts" if not nothing else "")
+              + nothing,
               after["f1"] - before["f1"] > 2 * result["f1_gain_se"]),
         Claim("Resampling before the train/test split makes the test scores look better than they really are.",
               f"balanced accuracy {leaky['balanced_accuracy']:.3f} when {method} runs before the split, "
               f"{after['balanced_accuracy']:.3f} on the honest untouched test set"
-              + (f" (the two test sets differ, so only a gap above twice their sampling noise, {2 * noise:.3f}, "
-                 "counts)" if method != "none" else "") + f"{copies}{nothing}",
+              + (f" (the two test sets differ, so only a gap above twice their sampling noise, 2 × {noise:.3f} = "
+                 f"{2 * noise:.3f}, counts)" if not result["same_test"] else "") + f"{copies}{nothing}",
               leaky["balanced_accuracy"] - after["balanced_accuracy"] > 2 * noise),
     ]
 

@@ -1,3 +1,5 @@
+import collections
+
 import numpy as np
 import pytest
 from imblearn.combine import SMOTETomek
@@ -169,14 +171,17 @@ def test_test_rows_know_where_they_came_from_and_what_leaked(method, resample_fi
     training_rows, data_rows = _rows(e.train.X), _rows(X)
     assert leak.copies == sum(row in training_rows for row in map(tuple, np.round(e.test_X, 12)))
     assert leak.synthetic == sum(row not in data_rows for row in map(tuple, np.round(e.test_X, 12)))
-    distinct = imbalance.distinct_test_counts(e)
-    for label in (0, 1):
-        assert distinct[label] == len(_rows(e.test_X[e.test_y == label]))
+    assert leak.copied_rows == len({row for row in map(tuple, np.round(e.test_X, 12)) if row in training_rows})
+    effective = imbalance.effective_test_counts(e)
+    for label in (0, 1):  # Kish's (Σw)² / Σw² from how often each distinct test row occurs
+        weights = np.array(list(collections.Counter(map(tuple, e.test_X[e.test_y == label])).values()))
+        assert effective[label] == pytest.approx(weights.sum() ** 2 / (weights ** 2).sum())
     if not resample_first or method in ("none", "random_under"):
-        assert (leak.copies, leak.synthetic) == (0, 0)
-        assert distinct.tolist() == np.bincount(e.test_y, minlength=2).tolist()
+        assert (leak.copies, leak.copied_rows, leak.synthetic) == (0, 0, 0)
+        np.testing.assert_allclose(effective, np.bincount(e.test_y, minlength=2))
     elif method == "random_over":
-        assert leak.copies > 0 and leak.synthetic == 0 and distinct[1] < np.sum(e.test_y == 1)
+        assert leak.copies > leak.copied_rows > 0 and leak.synthetic == 0
+        assert effective[1] < len(_rows(e.test_X[e.test_y == 1])) < np.sum(e.test_y == 1)
     else:
         assert leak.copies == 0 and leak.synthetic > 0
 

@@ -122,7 +122,7 @@ def test_imbalanced_names_no_minority_when_the_classes_are_equal_and_keeps_its_a
     training, scores = chart_figures(at)
     legend = {trace.get("name") for trace in training["data"]}
     assert {"class 0", "class 1 (positive)"} <= legend and not any("minority" in str(name) for name in legend)
-    assert "synthetic class 1" in legend  # smote, the default method, even with nothing to synthesise here
+    assert "synthetic rows" in legend  # smote, the default method, even with nothing to synthesise here
     at.selectbox(key="im_method").set_value("random_over").run()
     assert not any("synthetic" in str(trace.get("name")) for trace in chart_figures(at)[0]["data"])
     at.selectbox(key="im_method").set_value("smote").run()
@@ -169,14 +169,19 @@ def test_imbalanced_counts_the_training_rows_before_and_after_each_method(method
     # twin in training; undersampling copies none; SMOTE's held-out minority rows are mostly synthetic.
     honest, _, leaky = rows.partition(". Test set: 270 majority, 30 minority rows.")
     assert _, rows
-    assert leaky == {"none": "", "random_over": " With random_over before the split, the test set has 270 majority, "
-                                                "270 minority rows; 270 of them repeat a training row.",
-                     "random_under": " With random_under before the split, the test set has 30 majority, 30 minority "
-                                     "rows; none of them repeats a training row."}.get(method, leaky), rows
+    assert leaky == {"none": "", "random_under": " With random_under before the split, the test set has 30 majority, "
+                                                 "30 minority rows; none of them repeats a training row."
+                     }.get(method, leaky), rows
+    if method == "random_over":  # the 270 held-out minority rows are copies of at most 100 rows
+        copied = int(re.fullmatch(r" With random_over before the split, the test set has 270 majority, 270 minority "
+                                  r"rows; 270 of them are copies of (\d+) rows that the training set holds as well\.",
+                                  leaky).group(1))
+        assert 0 < copied <= 100
     if method.startswith("smote"):
-        synthetic = int(re.search(r"minority rows; (\d+) of them are synthetic, made from neighbours that include "
-                                  r"training rows\.$", leaky).group(1))
+        synthetic = int(re.search(r"minority rows; (\d+) of them are synthetic, interpolated before the split between "
+                                  r"neighbours of one class that the split then dealt to both sides", leaky).group(1))
         assert 0 < synthetic <= 270
+        assert leaky.endswith("near the boundary before the split." if method == "smote_tomek" else "both sides.")
     if resampled is not None:
         assert f"minority rows{resampled}. Test set" in rows, rows
         return

@@ -6,6 +6,7 @@ replaces the data in every chart, and the claims that need the built-in generato
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -164,3 +165,15 @@ def test_a_valid_file_changes_the_numbers_and_its_snippet_prints_them(slug, tmp_
         shown, printed = parse_output(expected), parse_output(run.stdout)
         assert shown and all(name in printed and same_number(value, printed[name]) for name, value in shown.items()), \
             (shown, printed)
+
+
+def test_imbalanced_names_the_class_that_undersampling_cut_in_a_file_of_equal_odd_classes():
+    """7 + 7 rows: the stratified training part is 4 + 5 or 5 + 4, and random_under cuts the larger one, whichever
+    of the file's classes that is; with one row to cut, the classes are not called equal in the claims."""
+    at = upload(open_page("topics/imbalanced.py", {"im_method": "random_under"}), "im", "seven_each.csv", file_rows(14))
+    rows = next(m.value for m in at.markdown if "Training set:" in m.value).split("\n\n")[-1]
+    first, second = map(int, re.match(r"Training set: (\d+) of class 0, (\d+) of class 1 rows", rows).groups())
+    assert {first, second} == {4, 5}, rows
+    assert f"(1 of class {int(second > first)} rows dropped)" in rows, rows
+    claims = next(m.value for m in at.markdown if m.value.startswith("### Claim check"))
+    assert "nothing to rebalance" not in claims
