@@ -29,7 +29,8 @@ def data(minority, separation, seed):
 
 
 def balanced_accuracy_se(recall, balanced_accuracy, counts):
-    """Binomial standard error of a balanced accuracy measured on ``counts`` = (negatives, positives) test rows.
+    """Binomial standard error of a balanced accuracy measured on ``counts`` = (negatives, positives) test rows,
+    effective counts where rows repeat (``imbalance.effective_test_counts``).
 
     BA = (recall + specificity) / 2, each a proportion; a pseudo-count keeps the error above 0 at 0 or 1.
     """
