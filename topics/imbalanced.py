@@ -74,11 +74,11 @@ def run(X, y, seed, method, model):
     out, predicted = {"xs": xs, "ys": ys}, {}
     for name, m, first in (("before", "none", False), ("after", method, False), ("leaky", method, True)):
         e = imbalance.split_resample_score(X, y, m, model, resample_first=first, random_state=seed)
-        predicted[name] = e.model.predict(e.test_X)
         out[name] = {key: getattr(e, key) for key in SCORES}
         # Copies of one row inform like one row: the standard error takes the test set's effective size (Kish).
         out[name]["ba_se"] = balanced_accuracy_se(e.recall, e.balanced_accuracy, imbalance.effective_test_counts(e))
         if name != "leaky":
+            predicted[name] = e.model.predict(e.test_X)  # the F1 gain's bootstrap needs the predictions themselves
             out[name]["surface"] = e.model.predict_proba(grid)[:, 1].reshape(GRID, GRID)
         if name == "after":
             out["train"] = e.train
@@ -233,6 +233,7 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     with scores_box:
         show(scores_figure(result, method), "im_scores")
     after, before, leaky = result["after"], result["before"], result["leaky"]
+    training_counts = np.bincount(y, minlength=2) - result["test_counts"]  # the split's training part, by class
     honest = {"recall": f"{after['recall']:.3f}", "precision": f"{after['precision']:.3f}",
               "F1": f"{after['f1']:.3f}", "balanced accuracy": f"{after['balanced_accuracy']:.3f}"}
     with metrics_box:  # text, not tiles: the blue bars and the claim check show these numbers too
@@ -241,7 +242,7 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
                     + f" on the untouched, stratified {imbalance.TEST_SIZE * 100:.0f} % of the rows held out as the "
                     "test set: "
                     + ", ".join(f"{name} **{value}**" for name, value in honest.items()) + ".\n\n"
-                    + rows_text(result["train"], np.bincount(y, minlength=2) - result["test_counts"],
+                    + rows_text(result["train"], training_counts,
                                 result["test_counts"], method,
                                 class_roles(y, tuple(map(escape_markdown, classes)))[0], result["leaky_test"]))
         reproduce("imbalanced", SNIPPET.format(seed=seed, method=method, model=model, data=data_code,
@@ -251,7 +252,7 @@ def resampling_part(method_box, train_box, scores_box, metrics_box, settings):
     # Equal classes, or the method "none", leave nothing to rebalance: say so, or a failed check reads as evidence
     # against resampling.
     # (SMOTE + Tomek still removes Tomek links from equal classes.)
-    equal_training = np.ptp(np.bincount(y, minlength=2) - result["test_counts"]) == 0
+    equal_training = np.ptp(training_counts) == 0
     nothing = ("; with none nothing is resampled, so both runs train one model on the same rows" if method == "none"
                else f"; the training classes are equal, so {method} has nothing to rebalance"
                if equal_training and method != "smote_tomek" else "")
